@@ -1,0 +1,43 @@
+"""System checks over the registry (ids ``entity_resources.E0xx``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import checks
+
+from .registry import site
+
+
+@checks.register(checks.Tags.models)
+def check_registered_models(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for options in site:
+        label = options.opts.label
+        if options.opts.app_config is None:
+            errors.append(
+                checks.Error(
+                    f"{label} is registered as an entity resource but its app "
+                    f"{options.opts.app_label!r} is not in INSTALLED_APPS.",
+                    hint="Add the app to INSTALLED_APPS or unregister the model.",
+                    obj=options.model,
+                    id="entity_resources.E001",
+                )
+            )
+        if options.opts.swapped:
+            errors.append(
+                checks.Error(
+                    f"{label} is swapped out (by {options.opts.swapped}) and cannot be served.",
+                    obj=options.model,
+                    id="entity_resources.E002",
+                )
+            )
+        if not options.opts.managed:
+            errors.append(
+                checks.Warning(
+                    f"{label} is unmanaged; writes through the resource may fail.",
+                    obj=options.model,
+                    id="entity_resources.W001",
+                )
+            )
+    return errors

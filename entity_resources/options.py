@@ -1,0 +1,163 @@
+"""Registration options for a model exposed as an entity resource.
+
+A ``ResourceOptions`` subclass (or keyword arguments to ``register``) says which fields are
+exposed, writable, filterable and sortable, which processor shapes rows, and how the resource is
+named. Everything is validated when the model is registered so that a typo fails at start-up with
+an ``ImproperlyConfigured`` naming the option and the field, not at the first request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+
+PROCESSORS = ("generic", "clean")
+
+
+class ResourceOptions:
+    """Declarative options; subclass it or pass the same names as keyword arguments."""
+
+    #: Resource name; defaults to ``entity_<model_name>``.
+    name: str | None = None
+    #: Fields exposed; ``None`` means every concrete field and many-to-many.
+    fields: Sequence[str] | None = None
+    exclude: Sequence[str] = ()
+    read_only_fields: Sequence[str] = ()
+    #: ``["status", "created"]`` (exact + comma IN) or ``{"created": ["gte", "lt"]}``;
+    #: relation paths use ``__`` or ``.`` (``"author.username"``).
+    filter_fields: Sequence[str] | dict[str, Sequence[str]] = ()
+    sort_fields: Sequence[str] = ()
+    search_fields: Sequence[str] = ()
+    ordering: Sequence[str] = ()
+    processor: str = "generic"
+    #: DRF permission classes; ``None`` uses the app's default (Django model permissions,
+    #: anonymous read when the endpoint allows it).
+    permission_classes: Sequence[type] | None = None
+    #: ``callable(queryset, request) -> queryset`` to restrict rows (e.g. published only).
+    queryset_hook: Callable[[Any, Any], Any] | None = None
+    #: ``callable(request, obj, operation) -> bool`` object-level access hook.
+    object_access: Callable[[Any, Any, str], bool] | None = None
+    #: Anonymous users may read (retrieve/index) without the ``view`` permission.
+    anonymous_read: bool = False
+    #: Core-style (Services core) resource: e.g. ``core_name = "node"`` with ``id_key = "nid"``.
+    core_name: str | None = None
+    id_key: str | None = None
+    #: Body wrapper key accepted on create/update by the core-style resource (``{"node": {...}}``).
+    wrapper: str | None = None
+    #: Reverse relations served as relationships: ``{"comments": "comment_set"}``.
+    relationships: dict[str, str] | None = None
+
+    _OPTION_NAMES = (
+        "name",
+        "fields",
+        "exclude",
+        "read_only_fields",
+        "filter_fields",
+        "sort_fields",
+        "search_fields",
+        "ordering",
+        "processor",
+        "permission_classes",
+        "queryset_hook",
+        "object_access",
+        "anonymous_read",
+        "core_name",
+        "id_key",
+        "wrapper",
+        "relationships",
+    )
+
+    def __init__(self, model: type[models.Model], **overrides: Any) -> None:
+        unknown = sorted(set(overrides) - set(self._OPTION_NAMES))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Unknown registration option(s) for {model._meta.label}: {', '.join(unknown)}."
+            )
+        self.model = model
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        self.opts = model._meta
+        self.validate()
+
+    # -- derived names -------------------------------------------------------------------
+    @property
+    def resource_name(self) -> str:
+        return self.name or f"entity_{self.opts.model_name}"
+
+    @property
+    def pk_name(self) -> str:
+        return self.opts.pk.name
+
+    def exposed_fields(self) -> list[str]:
+        """Names of the fields rendered, in model order."""
+        if self.fields is not None:
+            return [f for f in self.fields if f not in self.exclude]
+        names = [f.name for f in self.opts.concrete_fields] + [
+            f.name for f in self.opts.many_to_many
+        ]
+        return [n for n in names if n not in self.exclude]
+
+    def filter_lookups(self) -> dict[str, list[str]]:
+        """Normalised ``{path: [lookups]}``; ``exact`` and ``in`` are always allowed."""
+        raw = self.filter_fields
+        items: Iterable[tuple[str, Sequence[str]]]
+        items = raw.items() if isinstance(raw, dict) else ((name, ()) for name in raw)
+        out: dict[str, list[str]] = {}
+        for path, lookups in items:
+            merged = ["exact", "in"]
+            merged += [lk for lk in lookups if lk not in merged]
+            out[path.replace(".", "__")] = merged
+        return out
+
+    # -- validation ----------------------------------------------------------------------
+    def _fail(self, option: str, detail: str) -> None:
+        raise ImproperlyConfigured(f"{self.opts.label}: option {option!r}: {detail}")
+
+    def _check_field(self, option: str, name: str) -> None:
+        try:
+            self.opts.get_field(name)
+        except FieldDoesNotExist:
+            self._fail(option, f"{self.opts.label} has no field {name!r}.")
+
+    def _check_path(self, option: str, path: str) -> None:
+        model = self.model
+        parts = path.replace(".", "__").split("__")
+        for index, part in enumerate(parts):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                self._fail(option, f"{model._meta.label} has no field {part!r} (in {path!r}).")
+            if index < len(parts) - 1:
+                if not field.is_relation or field.related_model is None:
+                    self._fail(option, f"{part!r} in {path!r} is not a relation.")
+                model = field.related_model
+
+    def validate(self) -> None:
+        if self.processor not in PROCESSORS:
+            self._fail("processor", f"must be one of {', '.join(PROCESSORS)}, not {self.processor!r}.")
+        for option in ("fields", "exclude", "read_only_fields", "search_fields"):
+            for name in getattr(self, option) or ():
+                self._check_field(option, name)
+        for path in self.filter_lookups():
+            self._check_path("filter_fields", path)
+        for name in self.sort_fields:
+            self._check_path("sort_fields", name)
+        for name in self.ordering:
+            self._check_path("ordering", name.lstrip("-"))
+        for relation, accessor in (self.relationships or {}).items():
+            if not any(
+                rel.get_accessor_name() == accessor for rel in self.opts.related_objects
+            ):
+                self._fail("relationships", f"{relation!r}: no reverse relation {accessor!r}.")
+        if self.core_name and not self.id_key:
+            self._fail("id_key", "a core-style resource (core_name) needs an id_key such as 'nid'.")
+        for hook in ("queryset_hook", "object_access"):
+            value = getattr(self, hook)
+            if value is not None and not callable(value):
+                self._fail(hook, "must be callable.")
+
+
+__all__ = ["PROCESSORS", "ResourceOptions"]

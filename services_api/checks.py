@@ -1,0 +1,41 @@
+"""System checks for ``services_api`` (ids ``services_api.E0xx`` / ``W0xx``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import checks
+
+from .conf import SETTINGS_NAME, services_settings
+
+
+@checks.register(checks.Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for key in services_settings.unknown_keys():
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}[{key!r}] is not a known setting.",
+                hint="See docs/settings.md for the list of settings; check the spelling.",
+                id="services_api.E001",
+            )
+        )
+    status = services_settings.user_settings.get("MISSING_ARGUMENT_STATUS", 401)
+    if status not in (400, 401):
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}['MISSING_ARGUMENT_STATUS'] must be 400 or 401, not {status!r}.",
+                id="services_api.E002",
+            )
+        )
+    for key in ("USER_PROFILE_FIELDS", "ROOT_VIEW"):
+        try:
+            getattr(services_settings, key)
+        except ImportError as exc:
+            errors.append(
+                checks.Error(
+                    f"{SETTINGS_NAME}[{key!r}] cannot be imported: {exc}",
+                    id="services_api.E003",
+                )
+            )
+    return errors

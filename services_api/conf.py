@@ -1,0 +1,103 @@
+"""One namespaced settings object, ``services_settings``, read from ``settings.SERVICES_API``.
+
+Follows DRF's ``api_settings`` pattern: a dict of documented defaults, lazy attribute access,
+import strings resolved on first use, and a reload whenever Django's ``setting_changed`` signal
+fires (so ``override_settings`` in tests and settings edits at runtime are both honoured).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+SETTINGS_NAME = "SERVICES_API"
+
+DEFAULTS: dict[str, Any] = {
+    # Response format when a request has neither a suffix nor an Accept header (spec §1).
+    "DEFAULT_RESPONSE_FORMAT": "json",
+    # Services 3.20 lets sites answer a missing required argument with 400 instead of 401.
+    "MISSING_ARGUMENT_STATUS": 401,
+    # Request bodies larger than this many bytes are refused with 413.
+    "MAX_BODY_BYTES": 2 * 1024 * 1024,
+    # Parsed bodies nested deeper than this are refused with 400.
+    "MAX_NESTING_DEPTH": 32,
+    # Cache alias holding the endpoint configuration, and how long an entry may live.
+    "CONFIG_CACHE_ALIAS": "default",
+    "CONFIG_CACHE_TIMEOUT": 3600,
+    # CiviCRM-style site key checked against the ``key`` parameter (None disables key auth).
+    "SITE_KEY": None,
+    # Lifetime of bearer tokens issued by ``user/login`` in seconds.
+    "BEARER_TOKEN_TTL": 14 * 24 * 3600,
+    # Login throttling: attempts allowed per window, per username and per client IP.
+    "LOGIN_ATTEMPTS_PER_USERNAME": 5,
+    "LOGIN_ATTEMPTS_PER_IP": 50,
+    "LOGIN_THROTTLE_WINDOW": 3600,
+    # Import string of a callable ``(user, request) -> dict`` adding profile fields to users.
+    "USER_PROFILE_FIELDS": None,
+    # Lookup path on the user model giving a user's stable uuid, usable in ``values()``:
+    # ``"uuid"`` for a custom user model with such a field, ``"profile__uuid"`` for a profile.
+    "USER_UUID_FIELD": None,
+    # Import string of a view serving ``/`` when the request has no ``?q=`` (the host's home).
+    "ROOT_VIEW": None,
+    # Services Entity index page sizes (spec §10): default and hard maximum.
+    "ENTITY_DEFAULT_PAGESIZE": 20,
+    "ENTITY_MAX_PAGESIZE": 100,
+    # Core-style (node/comment/...) index default page size (spec §9).
+    "CORE_DEFAULT_PAGESIZE": 20,
+    # Site name used in ``WWW-Authenticate: Basic realm="..."``.
+    "SITE_NAME": "Django",
+}
+
+# Settings holding dotted paths that are imported on access.
+IMPORT_STRINGS = frozenset({"USER_PROFILE_FIELDS", "ROOT_VIEW"})
+
+
+class ServicesSettings:
+    """Lazy, cached view of ``settings.SERVICES_API`` merged over ``DEFAULTS``."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        self.defaults = defaults or DEFAULTS
+        self._cached: set[str] = set()
+        self._user_settings: dict[str, Any] | None = None
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if self._user_settings is None:
+            self._user_settings = dict(getattr(settings, SETTINGS_NAME, None) or {})
+        return self._user_settings
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr not in self.defaults:
+            raise AttributeError(f"Invalid {SETTINGS_NAME} setting: {attr!r}")
+        value = self.user_settings.get(attr, self.defaults[attr])
+        if attr in IMPORT_STRINGS and isinstance(value, str):
+            value = import_string(value)
+        self._cached.add(attr)
+        setattr(self, attr, value)
+        return value
+
+    def unknown_keys(self) -> list[str]:
+        """Keys set in ``SERVICES_API`` that have no default (typos); used by a system check."""
+        return sorted(k for k in self.user_settings if k not in self.defaults)
+
+    def reload(self) -> None:
+        for attr in self._cached:
+            delattr(self, attr)
+        self._cached.clear()
+        self._user_settings = None
+
+
+services_settings = ServicesSettings()
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTINGS_NAME:
+        services_settings.reload()
+
+
+setting_changed.connect(_reload)
+
+__all__ = ["DEFAULTS", "ServicesSettings", "services_settings"]

@@ -1,0 +1,52 @@
+"""The one error type of the Services server.
+
+Every failure a client can see is a ``ServicesError`` (or is turned into one by the exception
+handler): it carries the HTTP status, the message that goes into the status line (Drupal's
+``401 Unauthorized : <message>``) and the body data (by default ``[message]``). Routing errors
+(unknown resource/controller, unknown format) have an empty body, as in Drupal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UNSET = object()
+
+
+class ServicesError(Exception):
+    """An error answered in the endpoint's format with Drupal's status line.
+
+    ``data`` replaces the default body (the message); ``empty_body`` sends no body at all;
+    ``headers`` are added to the response.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        data: Any = _UNSET,
+        *,
+        empty_body: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.data = message if data is _UNSET else data
+        self.empty_body = empty_body
+        self.headers = headers or {}
+
+
+def not_found(message: str, **kwargs: Any) -> ServicesError:
+    return ServicesError(message, 404, **kwargs)
+
+
+def not_acceptable(message: str, **kwargs: Any) -> ServicesError:
+    return ServicesError(message, 406, **kwargs)
+
+
+def bad_request(message: str, **kwargs: Any) -> ServicesError:
+    return ServicesError(message, 400, **kwargs)
+
+
+__all__ = ["ServicesError", "bad_request", "not_acceptable", "not_found"]

@@ -1,0 +1,16 @@
+"""Static URL patterns: include with ``path("", include("services_api.urls"))``.
+
+Importing this module reads nothing from the database: the endpoint a request belongs to is
+resolved per request from the cached configuration.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "services_api"
+
+urlpatterns = [
+    path("", views.site_root, name="root"),
+    path("index.php", views.site_root, name="index_php"),
+]
