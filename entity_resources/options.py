@@ -137,20 +137,20 @@ class ResourceOptions:
 
     def validate(self) -> None:
         if self.processor not in PROCESSORS:
-            self._fail("processor", f"must be one of {', '.join(PROCESSORS)}, not {self.processor!r}.")
+            self._fail(
+                "processor", f"must be one of {', '.join(PROCESSORS)}, not {self.processor!r}."
+            )
         for option in ("fields", "exclude", "read_only_fields", "search_fields"):
             for name in getattr(self, option) or ():
                 self._check_field(option, name)
-        for path in self.filter_lookups():
+        for path in self.filter_fields:
             self._check_path("filter_fields", path)
         for name in self.sort_fields:
             self._check_path("sort_fields", name)
         for name in self.ordering:
             self._check_path("ordering", name.lstrip("-"))
         for relation, accessor in (self.relationships or {}).items():
-            if not any(
-                rel.get_accessor_name() == accessor for rel in self.opts.related_objects
-            ):
+            if not any(rel.get_accessor_name() == accessor for rel in self.opts.related_objects):
                 self._fail("relationships", f"{relation!r}: no reverse relation {accessor!r}.")
         if self.core_name and not self.id_key:
             self._fail("id_key", "a core-style resource (core_name) needs an id_key such as 'nid'.")

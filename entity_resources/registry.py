@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,13 +33,13 @@ class ResourceSite:
         options_class: type[ResourceOptions] | None = None,
         **options: Any,
     ) -> None:
-        models_ = (
-            [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
-        )
+        models_ = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         options_class = options_class or ResourceOptions
         for model in models_:
             if model._meta.abstract:
-                raise ImproperlyConfigured(f"{model.__name__} is abstract and cannot be registered.")
+                raise ImproperlyConfigured(
+                    f"{model.__name__} is abstract and cannot be registered."
+                )
             if model in self._registry:
                 raise AlreadyRegistered(f"The model {model.__name__} is already registered.")
             resource_options = options_class(model, **options)
@@ -55,9 +55,7 @@ class ResourceSite:
         self.version += 1
 
     def unregister(self, model_or_iterable: type[models.Model] | list[type[models.Model]]) -> None:
-        models_ = (
-            [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
-        )
+        models_ = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         for model in models_:
             if model not in self._registry:
                 raise NotRegistered(f"The model {model.__name__} is not registered.")

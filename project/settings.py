@@ -29,8 +29,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-demo-key-only-for-debug-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+    SECRET_KEY = (
+        "insecure-demo-key-only-for-debug-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()
+    )
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,21 +80,31 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
 elif _cache_url == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     _cache_dir = Path(tempfile.gettempdir()) / (
         "services-api-demo-cache-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
     )
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(_cache_dir)}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_cache_dir),
+        }
+    }
 
 # Drupal names its session cookie SESS + 32 hex characters; clients read it from the login reply.
 SESSION_COOKIE_NAME = "SESS" + hashlib.sha256(b"services-api-demo").hexdigest()[:32]
@@ -116,3 +130,13 @@ SERVICES_API = {
     "ROOT_VIEW": "project.demo.views.home",
     "SITE_NAME": "Services API demo",
 }
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Users imported from Drupal 7 (manage.py import_drupal_users) keep their old password;
+    # it is re-hashed with the first hasher above on their first login.
+    "services_api.hashers.DrupalPasswordHasher",
+]

@@ -1,4 +1,5 @@
-"""Static URL patterns: include with ``path("", include("services_api.urls"))``.
+"""Static URL patterns: include with ``path("", include("services_api.urls"))``, after the host
+project's own patterns.
 
 Importing this module reads nothing from the database: the endpoint a request belongs to is
 resolved per request from the cached configuration.
@@ -11,6 +12,8 @@ from . import views
 app_name = "services_api"
 
 urlpatterns = [
+    path(views.TOKEN_PATH, views.session_token, name="session_token"),
     path("", views.site_root, name="root"),
     path("index.php", views.site_root, name="index_php"),
+    path("<path:path>", views.endpoint, name="endpoint"),
 ]

@@ -9,7 +9,10 @@ from django.utils import timezone
 
 
 class Profile(models.Model):
-    """One per user; works with any ``AUTH_USER_MODEL`` (see ``SERVICES_API['USER_UUID_FIELD']``)."""
+    """One per user; works with any ``AUTH_USER_MODEL``.
+
+    Exposed to the API through ``SERVICES_API['USER_UUID_FIELD'] = "demo_profile__uuid"``.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_profile"

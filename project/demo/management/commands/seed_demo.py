@@ -95,10 +95,17 @@ class Command(BaseCommand):
                     f"Created admin account {admin_name!r} with password {admin_password!r} "
                     "(shown once; set DEMO_ADMIN_PASSWORD to choose it)."
                 )
-        existing = set(User.objects.filter(username__in=USER_NAMES).values_list("username", flat=True))
+        existing = set(
+            User.objects.filter(username__in=USER_NAMES).values_list("username", flat=True)
+        )
         password = make_password(os.environ.get("DEMO_USER_PASSWORD", "demo"))
         new_users = [
-            User(username=name, email=f"{name}@example.com", password=password, first_name=name.title())
+            User(
+                username=name,
+                email=f"{name}@example.com",
+                password=password,
+                first_name=name.title(),
+            )
             for name in USER_NAMES
             if name not in existing
         ]
@@ -106,7 +113,10 @@ class Command(BaseCommand):
         created += len(new_users)
         missing_profiles = User.objects.filter(demo_profile__isnull=True)
         Profile.objects.bulk_create(
-            [Profile(user_id=pk, uuid=self._uuid("user", pk)) for pk in missing_profiles.values_list("pk", flat=True)]
+            [
+                Profile(user_id=pk, uuid=self._uuid("user", pk))
+                for pk in missing_profiles.values_list("pk", flat=True)
+            ]
         )
         return created
 
@@ -114,8 +124,11 @@ class Command(BaseCommand):
         existing = set(Vocabulary.objects.values_list("machine_name", flat=True))
         new = [
             Vocabulary(
-                uuid=self._uuid("vocabulary", machine), name=name, machine_name=machine,
-                description=f"Demo vocabulary {name}", weight=i,
+                uuid=self._uuid("vocabulary", machine),
+                name=name,
+                machine_name=machine,
+                description=f"Demo vocabulary {name}",
+                weight=i,
             )
             for i, (name, machine) in enumerate(VOCABULARIES)
             if machine not in existing
@@ -130,8 +143,10 @@ class Command(BaseCommand):
             for i in range(TAGS_PER_VOCABULARY):
                 key = self._uuid("tag", f"{machine}/{i}")
                 wanted[key] = Tag(
-                    uuid=key, name=f"{machine}-{WORDS[i % len(WORDS)]}-{i}",
-                    vocabulary_id=vocabularies[machine], weight=i,
+                    uuid=key,
+                    name=f"{machine}-{WORDS[i % len(WORDS)]}-{i}",
+                    vocabulary_id=vocabularies[machine],
+                    weight=i,
                 )
         existing = set(Tag.objects.filter(uuid__in=wanted).values_list("uuid", flat=True))
         new = [tag for key, tag in wanted.items() if key not in existing]
@@ -140,12 +155,18 @@ class Command(BaseCommand):
 
     def _articles(self, count: int) -> int:
         User = get_user_model()
-        authors = list(User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True))
+        authors = list(
+            User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True)
+        )
         tag_ids = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
         keys = [self._uuid("article", i) for i in range(count)]
         existing = set()
         for start in range(0, count, 5000):
-            existing.update(Article.objects.filter(uuid__in=keys[start : start + 5000]).values_list("uuid", flat=True))
+            existing.update(
+                Article.objects.filter(uuid__in=keys[start : start + 5000]).values_list(
+                    "uuid", flat=True
+                )
+            )
         rng = random.Random(f"articles/{self.namespace}")
         new, new_tags = [], {}
         for i, key in enumerate(keys):
@@ -158,8 +179,13 @@ class Command(BaseCommand):
                 continue
             new.append(
                 Article(
-                    uuid=key, title=" ".join(words).capitalize(), body=" ".join(rng.choices(WORDS, k=30)),
-                    status=status, sticky=i % 50 == 0, created=created_at, changed=created_at,
+                    uuid=key,
+                    title=" ".join(words).capitalize(),
+                    body=" ".join(rng.choices(WORDS, k=30)),
+                    status=status,
+                    sticky=i % 50 == 0,
+                    created=created_at,
+                    changed=created_at,
                     author_id=authors[i % len(authors)],
                 )
             )
@@ -169,34 +195,59 @@ class Command(BaseCommand):
             ids = {}
             pending = list(new_tags)
             for start in range(0, len(pending), 5000):
-                ids.update(Article.objects.filter(uuid__in=pending[start : start + 5000]).values_list("uuid", "pk"))
+                ids.update(
+                    Article.objects.filter(uuid__in=pending[start : start + 5000]).values_list(
+                        "uuid", "pk"
+                    )
+                )
             Through = Article.tags.through
             Through.objects.bulk_create(
-                [Through(article_id=ids[key], tag_id=tag) for key, tags in new_tags.items() for tag in tags],
-                batch_size=5000, ignore_conflicts=True,
+                [
+                    Through(article_id=ids[key], tag_id=tag)
+                    for key, tags in new_tags.items()
+                    for tag in tags
+                ],
+                batch_size=5000,
+                ignore_conflicts=True,
             )
         return len(new)
 
     def _comments(self, articles: int, per_article: int) -> int:
         User = get_user_model()
-        authors = list(User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True))
+        authors = list(
+            User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True)
+        )
         wanted = {self._uuid("article", i): i for i in range(articles)}
         article_ids = {}
         keys = list(wanted)
         for start in range(0, len(keys), 5000):
-            article_ids.update(Article.objects.filter(uuid__in=keys[start : start + 5000]).values_list("uuid", "pk"))
+            article_ids.update(
+                Article.objects.filter(uuid__in=keys[start : start + 5000]).values_list(
+                    "uuid", "pk"
+                )
+            )
         comment_keys = {
-            self._uuid("comment", f"{i}/{n}"): (key, i, n) for key, i in wanted.items() for n in range(per_article)
+            self._uuid("comment", f"{i}/{n}"): (key, i, n)
+            for key, i in wanted.items()
+            for n in range(per_article)
         }
         existing = set()
         all_keys = list(comment_keys)
         for start in range(0, len(all_keys), 5000):
-            existing.update(Comment.objects.filter(uuid__in=all_keys[start : start + 5000]).values_list("uuid", flat=True))
+            existing.update(
+                Comment.objects.filter(uuid__in=all_keys[start : start + 5000]).values_list(
+                    "uuid", flat=True
+                )
+            )
         new = [
             Comment(
-                uuid=ckey, article_id=article_ids[akey], author_id=authors[(i + n + 1) % len(authors)],
-                subject=f"Re: article {i} #{n}", body=f"Comment {n} on article {i}.",
-                created=EPOCH + timedelta(minutes=37 * i + 5 + n), status=(i + n) % 10 != 0,
+                uuid=ckey,
+                article_id=article_ids[akey],
+                author_id=authors[(i + n + 1) % len(authors)],
+                subject=f"Re: article {i} #{n}",
+                body=f"Comment {n} on article {i}.",
+                created=EPOCH + timedelta(minutes=37 * i + 5 + n),
+                status=(i + n) % 10 != 0,
             )
             for ckey, (akey, i, n) in comment_keys.items()
             if ckey not in existing
@@ -205,4 +256,8 @@ class Command(BaseCommand):
         return len(new)
 
     def _demo_endpoints(self) -> None:
-        """Create the demo endpoints (a hook filled in by the endpoint issue)."""
+        """Create or refresh the demo's Services endpoints."""
+        from project.demo.endpoints import apply_demo_endpoints
+        from services_api.models import Endpoint, EndpointResource
+
+        apply_demo_endpoints(Endpoint, EndpointResource)

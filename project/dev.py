@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""The README's two set-up commands, needing nothing but ``python3``.
+
+    python3 project/dev.py demo    # venv, install, migrate, seed, serve on 127.0.0.1:8000
+    python3 project/dev.py test    # venv, install, ruff, pytest on SQLite then PostgreSQL
+
+Both create ``.venv`` in the repository (once) and install ``requirements.txt`` into it when
+that file changed since the last install. Standard library only: it runs before anything is
+installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/services_api")
+
+
+def run(*args: object, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv() -> None:
+    if not PYTHON.exists():
+        print(f"Creating virtualenv in {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS)
+        STAMP.write_text(digest)
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    env.update(extra)
+    return env
+
+
+def demo(args: list[str]) -> None:
+    ensure_venv()
+    port = args[0] if args else os.environ.get("PORT", "8000")
+    env = base_env()
+    password = env.setdefault("DEMO_ADMIN_PASSWORD", "admin")
+    run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
+    run(PYTHON, "manage.py", "seed_demo", "--articles", "2000", env=env)
+    print(
+        f"\nDemo ready: open http://127.0.0.1:{port}/ (admin: http://127.0.0.1:{port}/admin/,"
+        f" login admin / {password}; API users alice, bob, ... with password"
+        f" {env.get('DEMO_USER_PASSWORD', 'demo')}).\n"
+        f"Try: curl http://127.0.0.1:{port}/api/node.json\n",
+        flush=True,
+    )
+    os.chdir(ROOT)
+    os.execve(str(PYTHON), [str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env)
+
+
+def test(args: list[str]) -> None:
+    ensure_venv()
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    print("\n== pytest on SQLite ==", flush=True)
+    run(PYTHON, "-m", "pytest", *args, env=base_env(CACHE_URL="locmem", DATABASE_URL=""))
+    print("\n== pytest on PostgreSQL ==", flush=True)
+    run(PYTHON, "-m", "pytest", *args, env=base_env(CACHE_URL="locmem", DATABASE_URL=POSTGRES_URL))
+
+
+def main() -> None:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(f"usage: python3 {Path(__file__).name} demo [PORT] | test [pytest args]")
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

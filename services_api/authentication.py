@@ -1,0 +1,114 @@
+"""Authentication methods an endpoint can enable (DRF authentication classes).
+
+* ``session``: the Django session cookie; unsafe methods must carry ``X-CSRF-Token`` (spec §7).
+* ``basic``: HTTP Basic; wrong credentials leave the request anonymous, as Drupal's module does.
+
+A request no enabled method authenticates is anonymous; an endpoint without any method treats
+every request as anonymous and ignores cookies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user
+from rest_framework.authentication import BaseAuthentication
+
+from .exceptions import ServicesError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def csrf_token(django_request: Any) -> str:
+    """Drupal's services token: base64url(HMAC-SHA256), 43 characters, bound to the session.
+
+    Without a session (anonymous caller) the token is bound to a throw-away value: it is never
+    checked for anonymous requests anyway.
+    """
+    session = getattr(django_request, "session", None)
+    session_key = session.session_key if session is not None else None
+    seed = session_key or secrets.token_hex(16)
+    digest = hmac.new((settings.SECRET_KEY + seed).encode(), b"services", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def csrf_token_valid(django_request: Any, token: str | None) -> bool:
+    if not token:
+        return False
+    session = getattr(django_request, "session", None)
+    if session is None or not session.session_key:
+        return False
+    return hmac.compare_digest(csrf_token(django_request), token)
+
+
+class SessionAuthentication(BaseAuthentication):
+    """The Drupal session: cookie -> user, plus the X-CSRF-Token check on writes."""
+
+    def authenticate(self, request):
+        django_request = request._request
+        if getattr(django_request, "session", None) is None:
+            return None
+        user = get_user(django_request)
+        if not user or not user.is_authenticated:
+            return None
+        ctx = getattr(django_request, "services", None)
+        if django_request.method not in SAFE_METHODS and not (ctx and ctx.skips_csrf):
+            token = django_request.headers.get("X-CSRF-Token") or request.query_params.get(
+                "services_token"
+            )
+            if not csrf_token_valid(django_request, token):
+                raise ServicesError("CSRF validation failed", 401)
+        return (user, "session")
+
+
+class BasicAuthentication(BaseAuthentication):
+    """HTTP Basic; bad or malformed credentials leave the request anonymous (Drupal)."""
+
+    def authenticate(self, request):
+        header = request._request.headers.get("Authorization", "")
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic" or not encoded:
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        username, sep, password = decoded.partition(":")
+        if not sep:
+            return None
+        user = authenticate(request._request, username=username, password=password)
+        if user is None or not user.is_active:
+            return None
+        return (user, "basic")
+
+    def authenticate_header(self, request) -> str:
+        from .conf import services_settings
+
+        return f'Basic realm="{services_settings.SITE_NAME}"'
+
+
+AUTHENTICATORS: dict[str, type[BaseAuthentication]] = {
+    "session": SessionAuthentication,
+    "basic": BasicAuthentication,
+}
+
+
+def register_authenticator(name: str, cls: type[BaseAuthentication]) -> None:
+    """Make another method selectable per endpoint (API keys and bearer tokens use this)."""
+    AUTHENTICATORS[name] = cls
+
+
+__all__ = [
+    "AUTHENTICATORS",
+    "BasicAuthentication",
+    "SessionAuthentication",
+    "csrf_token",
+    "csrf_token_valid",
+    "register_authenticator",
+]

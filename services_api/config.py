@@ -1,0 +1,184 @@
+"""Endpoint configuration as immutable snapshots, cached across worker processes.
+
+Every worker keeps the last snapshot it built together with the version it was built for. A
+request reads one small key (the version) from Django's cache; only when that changed does the
+worker fetch the new snapshot from the cache, and only when the cache has none does it read the
+database. Saving or deleting an endpoint or one of its resources writes a new version (after the
+transaction commits), so an admin edit reaches every worker on its next request.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import caches
+from django.db import transaction
+
+from .conf import services_settings
+
+VERSION_KEY = "services_api:config:version"
+SNAPSHOT_KEY = "services_api:config:snapshot:{}"
+
+
+@dataclass(frozen=True)
+class ResourceConfig:
+    resource: str
+    alias: str
+    operations: frozenset[str]
+    actions: frozenset[str]
+    targeted_actions: frozenset[str]
+    relationships: frozenset[str]
+
+    @property
+    def public_name(self) -> str:
+        return self.alias or self.resource
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    name: str
+    path: str
+    authentication: tuple[str, ...]
+    formatters: tuple[str, ...]
+    parsers: tuple[str, ...]
+    default_format: str
+    response_style: str
+    error_style: str
+    page_size: int
+    max_page_size: int
+    count_mode: str
+    plain_query_filters: bool
+    allow_registration: bool
+    debug: bool
+    #: Keyed by the public name (the alias when there is one).
+    resources: dict[str, ResourceConfig] = field(default_factory=dict)
+
+    def resource_config(self, resource: str) -> ResourceConfig | None:
+        """The settings of a resource by its registered name (not the alias)."""
+        for config in self.resources.values():
+            if config.resource == resource:
+                return config
+        return None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str
+    #: Enabled endpoints, longest path first; the empty path (site root) last.
+    endpoints: tuple[EndpointConfig, ...]
+
+    def resolve(self, path: str) -> tuple[EndpointConfig, str] | None:
+        """The endpoint owning ``path`` (no leading slash) and the rest of the path."""
+        for endpoint in self.endpoints:
+            prefix = endpoint.path
+            if not prefix:
+                return endpoint, path
+            if path == prefix:
+                return endpoint, ""
+            if path.startswith(prefix) and path[len(prefix)] == "/":
+                return endpoint, path[len(prefix) + 1 :]
+        return None
+
+    def by_name(self, name: str) -> EndpointConfig | None:
+        for endpoint in self.endpoints:
+            if endpoint.name == name:
+                return endpoint
+        return None
+
+
+def _cache():
+    return caches[services_settings.CONFIG_CACHE_ALIAS]
+
+
+def build_snapshot(version: str) -> Snapshot:
+    """Read every enabled endpoint and its resources from the database (2 queries)."""
+    from .models import Endpoint, EndpointResource
+
+    rows = list(Endpoint.objects.filter(enabled=True).values())
+    resources: dict[int, dict[str, ResourceConfig]] = {row["id"]: {} for row in rows}
+    for res in EndpointResource.objects.filter(endpoint_id__in=list(resources)).values():
+        config = ResourceConfig(
+            resource=res["resource"],
+            alias=res["alias"],
+            operations=frozenset(res["operations"] or ()),
+            actions=frozenset(res["actions"] or ()),
+            targeted_actions=frozenset(res["targeted_actions"] or ()),
+            relationships=frozenset(res["relationships"] or ()),
+        )
+        resources[res["endpoint_id"]][config.public_name] = config
+    endpoints = [
+        EndpointConfig(
+            name=row["name"],
+            path=row["path"],
+            authentication=tuple(row["authentication"] or ()),
+            formatters=tuple(row["formatters"] or ()),
+            parsers=tuple(row["parsers"] or ()),
+            default_format=row["default_format"],
+            response_style=row["response_style"],
+            error_style=row["error_style"],
+            page_size=row["page_size"],
+            max_page_size=row["max_page_size"],
+            count_mode=row["count_mode"],
+            plain_query_filters=row["plain_query_filters"],
+            allow_registration=row["allow_registration"],
+            debug=row["debug"],
+            resources=resources[row["id"]],
+        )
+        for row in rows
+    ]
+    endpoints.sort(key=lambda e: (-len(e.path), e.path))
+    return Snapshot(version=version, endpoints=tuple(endpoints))
+
+
+class _Local:
+    """The snapshot this process last used (shared by its threads)."""
+
+    snapshot: Snapshot | None = None
+    lock = threading.Lock()
+
+
+def get_snapshot() -> Snapshot:
+    cache = _cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    current = _Local.snapshot
+    if current is not None and current.version == version:
+        return current
+    with _Local.lock:
+        snapshot: Any = cache.get(SNAPSHOT_KEY.format(version))
+        if not isinstance(snapshot, Snapshot):
+            snapshot = build_snapshot(version)
+            cache.set(
+                SNAPSHOT_KEY.format(version), snapshot, services_settings.CONFIG_CACHE_TIMEOUT
+            )
+        _Local.snapshot = snapshot
+        return snapshot
+
+
+def bump_version() -> None:
+    """Publish a new configuration version once the current transaction commits."""
+
+    def publish() -> None:
+        _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    transaction.on_commit(publish)
+
+
+def forget_local_snapshot() -> None:
+    """Drop this process's copy (tests that clear the cache call it)."""
+    _Local.snapshot = None
+
+
+__all__ = [
+    "EndpointConfig",
+    "ResourceConfig",
+    "Snapshot",
+    "bump_version",
+    "get_snapshot",
+]

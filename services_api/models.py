@@ -1,0 +1,145 @@
+"""Endpoint configuration, edited in the Django admin (Drupal's Services UI).
+
+An ``Endpoint`` is a path on the site with its authentication methods, formatters, parsers and
+response style; an ``EndpointResource`` enables one registered resource on it, optionally under
+an alias, with the operations, actions, targeted actions and relationships that are switched on.
+As in Drupal, a new endpoint has no resources and a new resource row has nothing enabled.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from .constants import (
+    AUTH_METHODS,
+    COUNT_MODES,
+    ERROR_STYLES,
+    RESPONSE_STYLES,
+    default_formatters,
+    default_parsers,
+)
+
+PATH_RE = re.compile(r"^(?:[A-Za-z0-9_\-~]+(?:/[A-Za-z0-9_\-~]+)*)?$")
+RESERVED_PREFIXES = ("admin", "static", "media", "services/session", "index.php")
+
+
+def validate_endpoint_path(value: str) -> None:
+    if not PATH_RE.match(value):
+        raise ValidationError(
+            "Use letters, digits, '_', '-' and '~' in segments separated by single '/', with no "
+            "leading or trailing '/'.",
+            code="invalid_path",
+        )
+    for reserved in RESERVED_PREFIXES:
+        if (
+            value == reserved
+            or value.startswith(reserved + "/")
+            or reserved.startswith(value + "/")
+        ):
+            raise ValidationError(
+                f"The path {value!r} would shadow the site's own URLs under '{reserved}/'.",
+                code="reserved_path",
+            )
+
+
+class Endpoint(models.Model):
+    name = models.CharField(
+        max_length=64,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9_]+$", "Use lowercase letters, digits and '_'.")],
+        help_text="Machine name, used by exports.",
+    )
+    path = models.CharField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        validators=[validate_endpoint_path],
+        help_text=(
+            "URL path such as 'api' or 'services/rest'; empty serves resources at the site root."
+        ),
+    )
+    enabled = models.BooleanField(default=True)
+    authentication = models.JSONField(default=list, blank=True, help_text="Enabled auth methods.")
+    formatters = models.JSONField(default=default_formatters, blank=True)
+    parsers = models.JSONField(default=default_parsers, blank=True)
+    default_format = models.CharField(
+        max_length=16,
+        default="json",
+        help_text="Response format when a request names none and sends no Accept header.",
+    )
+    response_style = models.CharField(max_length=16, choices=RESPONSE_STYLES, default="services")
+    error_style = models.CharField(max_length=16, choices=ERROR_STYLES, default="drupal")
+    page_size = models.PositiveIntegerField(default=20, help_text="Default index page size.")
+    max_page_size = models.PositiveIntegerField(default=100, help_text="Largest index page size.")
+    count_mode = models.CharField(max_length=16, choices=COUNT_MODES, default="exact")
+    plain_query_filters = models.BooleanField(
+        default=False, help_text="Accept filters as plain query parameters (?uid=200)."
+    )
+    allow_registration = models.BooleanField(
+        default=True, help_text="Anonymous visitors may register through user/register."
+    )
+    debug = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (/{self.path})"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.max_page_size and self.page_size > self.max_page_size:
+            errors["page_size"] = "The default page size cannot exceed the maximum."
+        if self.default_format and self.formatters and self.default_format not in self.formatters:
+            errors["default_format"] = "The default format must be one of the enabled formatters."
+        unknown = sorted(set(self.authentication or ()) - {key for key, _ in AUTH_METHODS})
+        if unknown:
+            errors["authentication"] = f"Unknown authentication method(s): {', '.join(unknown)}."
+        others = Endpoint.objects.exclude(pk=self.pk).values_list("path", flat=True)
+        for other in others:
+            if (
+                self.path
+                and other
+                and (self.path.startswith(other + "/") or other.startswith(self.path + "/"))
+            ):
+                errors["path"] = f"The path overlaps the path {other!r} of another endpoint."
+                break
+        if errors:
+            raise ValidationError(errors)
+
+
+class EndpointResource(models.Model):
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="resources")
+    resource = models.CharField(max_length=100, help_text="Name of a registered resource.")
+    alias = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9a-z_\-]+$", "Use lowercase letters, digits, '_' and '-'.")
+        ],
+        help_text="If set, the resource answers only under this name.",
+    )
+    operations = models.JSONField(default=list, blank=True)
+    actions = models.JSONField(default=list, blank=True)
+    targeted_actions = models.JSONField(default=list, blank=True)
+    relationships = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["resource"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "resource"], name="unique_endpoint_resource"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.alias or self.resource
+
+    @property
+    def public_name(self) -> str:
+        return self.alias or self.resource

@@ -1,0 +1,400 @@
+"""Endpoint configuration as plain data: export to a dict, import (create or update) from dicts.
+
+The dict format (``"format": "django-services-api/1"``) is what ``manage.py services_export``
+writes as JSON or YAML and ``manage.py services_import`` reads back::
+
+    {
+        "format": "django-services-api/1",
+        "name": "api", "path": "api", "enabled": true,
+        "authentication": ["session"], "formatters": ["json", "xml"], "parsers": [...],
+        "default_format": "json", "response_style": "services", "error_style": "drupal",
+        "page_size": 20, "max_page_size": 100, "count_mode": "exact",
+        "plain_query_filters": false, "allow_registration": true, "debug": false,
+        "resources": {
+            "node": {"alias": "content", "operations": ["retrieve", "index"], "actions": [],
+                     "targeted_actions": [], "relationships": ["files"]}
+        }
+    }
+
+Exports are deterministic: keys in the order above, resources sorted by name, operations in
+CRUD order (retrieve, create, update, delete, index) and the other lists sorted. The
+authentication, formatter and parser lists keep their stored order (the first enabled formatter
+is the fallback format).
+
+On import only ``name`` and ``path`` are required; a missing key takes the model default (also
+when the endpoint already exists: an import describes the whole endpoint), so the normalized
+dicts of :func:`services_api.drupal_export.load_drupal_export` are accepted as they are. When
+``default_format`` is missing and the default (``json``) is not among the formatters, the first
+formatter becomes the default format (what requests fall back to anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from .constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from .models import Endpoint, EndpointResource
+from .resources import registry
+
+__all__ = [
+    "ENDPOINT_FIELDS",
+    "FORMAT",
+    "RESOURCE_KINDS",
+    "EndpointImportError",
+    "ImportResult",
+    "export_endpoint",
+    "import_endpoints",
+    "run_import",
+]
+
+#: Value of the ``"format"`` marker key of exports.
+FORMAT = "django-services-api/1"
+
+#: Endpoint fields in export order, with the Python type each value must have.
+ENDPOINT_FIELDS: dict[str, type] = {
+    "name": str,
+    "path": str,
+    "enabled": bool,
+    "authentication": list,
+    "formatters": list,
+    "parsers": list,
+    "default_format": str,
+    "response_style": str,
+    "error_style": str,
+    "page_size": int,
+    "max_page_size": int,
+    "count_mode": str,
+    "plain_query_filters": bool,
+    "allow_registration": bool,
+    "debug": bool,
+}
+REQUIRED_FIELDS = ("name", "path")
+
+#: Per-resource list keys and the controller kind (``Resource.controllers`` key) of each.
+RESOURCE_KINDS: dict[str, str] = {
+    "operations": "operation",
+    "actions": "action",
+    "targeted_actions": "targeted_action",
+    "relationships": "relationship",
+}
+RESOURCE_KEYS = ("alias", *RESOURCE_KINDS)
+
+_LIST_CHOICES = {
+    "authentication": [key for key, _ in AUTH_METHODS],
+    "formatters": [key for key, _ in FORMATTER_CHOICES],
+    "parsers": [key for key, _ in PARSER_CHOICES],
+}
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list"}
+
+
+class EndpointImportError(ValueError):
+    """The configuration cannot be imported; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        if len(self.errors) == 1:
+            message = self.errors[0]
+        else:
+            message = f"{len(self.errors)} problems:\n" + "\n".join(f"- {e}" for e in self.errors)
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _sorted_controllers(key: str, names: Iterable[str]) -> list[str]:
+    names = sorted({str(n) for n in names or ()})
+    if key == "operations":
+        rank = {op: i for i, op in enumerate(OPERATIONS)}
+        names.sort(key=lambda n: (rank.get(n, len(rank)), n))
+    return names
+
+
+def export_endpoint(endpoint: Endpoint) -> dict[str, Any]:
+    """The endpoint and its resource rows as plain, JSON/YAML-safe data (deterministic)."""
+    data: dict[str, Any] = {"format": FORMAT}
+    for name, kind in ENDPOINT_FIELDS.items():
+        value = getattr(endpoint, name)
+        data[name] = list(value or ()) if kind is list else value
+    resources: dict[str, dict[str, Any]] = {}
+    for row in sorted(endpoint.resources.all(), key=lambda r: r.resource):
+        resources[row.resource] = {
+            "alias": row.alias or None,
+            **{key: _sorted_controllers(key, getattr(row, key)) for key in RESOURCE_KINDS},
+        }
+    data["resources"] = resources
+    return data
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportResult:
+    """One imported endpoint: the saved ``endpoint``, its new resource ``rows``, whether it was
+    ``created`` (rather than updated) and the ``notes`` on what was skipped."""
+
+    endpoint: Endpoint
+    rows: list[EndpointResource] = field(default_factory=list)
+    created: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def _quote_all(names: Iterable[Any]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+def _check_type(value: Any, kind: type, what: str, errors: list[str]) -> bool:
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        errors.append(f"{what} must be {_TYPE_NAMES[kind]}, not {value!r}")
+    return ok
+
+
+def _check_names(value: Any, what: str, errors: list[str]) -> bool:
+    """A list of distinct strings."""
+    if not _check_type(value, list, what, errors):
+        return False
+    bad = [item for item in value if not isinstance(item, str)]
+    if bad:
+        errors.append(f"{what} must list strings, not {_quote_all(bad)}")
+        return False
+    duplicates = sorted({item for item in value if value.count(item) > 1})
+    if duplicates:
+        errors.append(f"{what} lists {_quote_all(duplicates)} more than once")
+        return False
+    return True
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    out = []
+    for name, field_errors in exc.message_dict.items():
+        for message in field_errors:
+            out.append(message if name == "__all__" else f"{name}: {message}")
+    return out
+
+
+def _prepare_resources(
+    raw: Any, where: str, errors: list[str], notes: list[str], skip_unknown: bool
+) -> list[EndpointResource]:
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        errors.append(f"{where}: resources must be a mapping of resource names, not {raw!r}")
+        return []
+    rows: list[EndpointResource] = []
+    public_names: dict[str, str] = {}
+    for name, conf in raw.items():
+        what = f"{where}: resource {name!r}"
+        if not isinstance(name, str):
+            errors.append(f"{what}: resource names must be strings")
+            continue
+        if conf is None:
+            conf = {}
+        if not isinstance(conf, dict):
+            errors.append(f"{what} must be a mapping, not {conf!r}")
+            continue
+        unknown = [key for key in conf if key not in RESOURCE_KEYS]
+        if unknown:
+            errors.append(
+                f"{what}: unknown key(s) {_quote_all(unknown)} "
+                f"(expected {', '.join(RESOURCE_KEYS)})"
+            )
+            continue
+        resource = registry.get(name)
+        if resource is None:
+            if skip_unknown:
+                notes.append(f"resource {name!r} is not available here; skipped")
+            else:
+                known = ", ".join(registry.names()) or "none"
+                errors.append(f"{what} is not registered (registered resources: {known})")
+            continue
+        alias = conf.get("alias")
+        if alias is not None and not _check_type(alias, str, f"{what}: alias", errors):
+            continue
+        values: dict[str, list[str]] = {}
+        for key, kind in RESOURCE_KINDS.items():
+            enabled = conf.get(key)
+            enabled = [] if enabled is None else enabled
+            if not _check_names(enabled, f"{what}: {key}", errors):
+                continue
+            label = kind.replace("_", " ")
+            for op in enabled:
+                if op not in resource.controllers[kind]:
+                    errors.append(f"{where}: resource {name!r} has no {label} {op!r}")
+            values[key] = _sorted_controllers(key, enabled)
+        if len(values) != len(RESOURCE_KINDS):
+            continue
+        row = EndpointResource(resource=name, alias=alias or "", **values)
+        try:
+            row.full_clean(exclude=["endpoint"])
+        except ValidationError as exc:
+            errors.extend(f"{what}: {message}" for message in _validation_messages(exc))
+            continue
+        public = row.public_name
+        if public in public_names:
+            errors.append(
+                f"{what}: the public name {public!r} is already used by resource "
+                f"{public_names[public]!r}"
+            )
+            continue
+        public_names[public] = name
+        rows.append(row)
+    return rows
+
+
+def _prepare(config: Any, index: int, errors: list[str], skip_unknown: bool) -> ImportResult | None:
+    where = f"endpoint #{index}"
+    if not isinstance(config, dict):
+        errors.append(f"{where}: expected a mapping of endpoint settings, not {config!r}")
+        return None
+    if isinstance(config.get("name"), str) and config["name"]:
+        where = f"endpoint {config['name']!r}"
+    start = len(errors)
+    notes: list[str] = []
+    allowed = ("format", *ENDPOINT_FIELDS, "resources")
+    unknown = [key for key in config if key not in allowed]
+    if unknown:
+        errors.append(
+            f"{where}: unknown key(s) {_quote_all(unknown)} (expected {', '.join(allowed)})"
+        )
+    if "format" in config and config["format"] != FORMAT:
+        errors.append(
+            f"{where}: format {config['format']!r} is not supported (expected {FORMAT!r})"
+        )
+    for key in REQUIRED_FIELDS:
+        if key not in config:
+            errors.append(f"{where}: missing key {key!r}")
+    values: dict[str, Any] = {}
+    for key, kind in ENDPOINT_FIELDS.items():
+        if key not in config:
+            continue
+        value = config[key]
+        if kind is list:
+            if not _check_names(value, f"{where}: {key}", errors):
+                continue
+            choices = _LIST_CHOICES[key]
+            unknown_values = [item for item in value if item not in choices]
+            if unknown_values:
+                errors.append(
+                    f"{where}: unknown {key} {_quote_all(unknown_values)} "
+                    f"(available: {', '.join(choices)})"
+                )
+                continue
+            values[key] = list(value)
+        elif _check_type(value, kind, f"{where}: {key}", errors):
+            values[key] = value
+    rows = _prepare_resources(config.get("resources"), where, errors, notes, skip_unknown)
+    if len(errors) > start:
+        return None
+
+    endpoint = Endpoint(**values)
+    if "default_format" not in values and endpoint.formatters:
+        if endpoint.default_format not in endpoint.formatters:
+            # Drupal has no default format: fall back to the first enabled one, as requests do.
+            endpoint.default_format = endpoint.formatters[0]
+    existing = Endpoint.objects.filter(name=values["name"]).values_list("pk", flat=True).first()
+    if existing is not None:
+        endpoint.pk = existing
+        endpoint._state.adding = False
+    try:
+        endpoint.full_clean()
+    except ValidationError as exc:
+        errors.extend(f"{where}: {message}" for message in _validation_messages(exc))
+        return None
+    return ImportResult(endpoint=endpoint, rows=rows, created=existing is None, notes=notes)
+
+
+def _check_batch(prepared: list[ImportResult], errors: list[str]) -> None:
+    """Names and paths must also be distinct, and paths not nested, within one import."""
+    seen_names: set[str] = set()
+    for item in prepared:
+        name = item.endpoint.name
+        if name in seen_names:
+            errors.append(f"endpoint {name!r} appears more than once")
+        seen_names.add(name)
+    for i, first in enumerate(prepared):
+        for second in prepared[i + 1 :]:
+            a, b = first.endpoint.path, second.endpoint.path
+            if first.endpoint.name == second.endpoint.name:
+                continue
+            if a == b or (a and b and (a.startswith(b + "/") or b.startswith(a + "/"))):
+                errors.append(
+                    f"endpoints {first.endpoint.name!r} and {second.endpoint.name!r}: the paths "
+                    f"{a!r} and {b!r} overlap"
+                )
+
+
+def run_import(
+    configs: list[dict[str, Any]],
+    *,
+    skip_unknown_resources: bool = False,
+    dry_run: bool = False,
+) -> list[ImportResult]:
+    """Validate then write ``configs``; :func:`import_endpoints` with a result per endpoint."""
+    if not isinstance(configs, list):
+        raise EndpointImportError([f"expected a list of endpoint configs, not {configs!r}"])
+    if not configs:
+        raise EndpointImportError(["no endpoint to import"])
+    errors: list[str] = []
+    results = []
+    for index, config in enumerate(configs, start=1):
+        result = _prepare(config, index, errors, skip_unknown_resources)
+        if result is not None:
+            results.append(result)
+    if not errors:
+        _check_batch(results, errors)
+    if errors:
+        raise EndpointImportError(errors)
+
+    try:
+        with transaction.atomic():
+            for result in results:
+                result.endpoint.save()
+                result.endpoint.resources.all().delete()
+                for row in result.rows:
+                    row.endpoint = result.endpoint
+                    row.save()
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        raise EndpointImportError([f"the database refused the import: {exc}"]) from exc
+    if dry_run:  # nothing was kept: forget the ids the rolled-back inserts got
+        for result in results:
+            for obj in [*result.rows, *([result.endpoint] if result.created else [])]:
+                obj.pk = None
+                obj._state.adding = True
+    return results
+
+
+def import_endpoints(
+    configs: list[dict[str, Any]],
+    *,
+    skip_unknown_resources: bool = False,
+    dry_run: bool = False,
+) -> tuple[list[Endpoint], list[str]]:
+    """Create or update (by ``name``) each endpoint and replace its resource rows.
+
+    Every config is validated before anything is written: unknown keys, value types, the
+    model's own validation (``full_clean``), formatter/parser/authentication names, resource
+    names (they must be registered) and enabled operations/actions/... (the resource must
+    declare them). Any problem raises :class:`EndpointImportError` listing all of them, and
+    nothing is written; the writes themselves happen in one transaction.
+
+    ``skip_unknown_resources`` (used for Drupal exports) skips resources that are not
+    registered here and reports them as notes instead of failing. ``dry_run`` runs the whole
+    import, writes included, in a transaction that is rolled back.
+
+    Returns the endpoints (saved, unless ``dry_run``) and the notes, each prefixed with its
+    endpoint: ``"endpoint 'api': resource 'views' is not available here; skipped"``.
+    """
+    results = run_import(configs, skip_unknown_resources=skip_unknown_resources, dry_run=dry_run)
+    notes = [f"endpoint {r.endpoint.name!r}: {note}" for r in results for note in r.notes]
+    return [r.endpoint for r in results], notes

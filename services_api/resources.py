@@ -1,0 +1,268 @@
+"""The public API for declaring resources (Drupal's ``hook_services_resources``).
+
+A resource is a class with operations (``retrieve``, ``create``, ``update``, ``delete``,
+``index``), actions (POST on the collection), targeted actions (POST on an item) and
+relationships (GET on an item's sub-collection). Each is a method decorated with its kind and
+its declared arguments; the server gathers the arguments from the path, the query string or the
+body, checks and converts their types, runs the access check and calls the method::
+
+    from services_api import Arg, Resource, action, operation, register_resource
+
+    @register_resource
+    class HostsResource(Resource):
+        name = "hosts"
+
+        @action(args=[Arg("keyword", source="body"), Arg("limit", int, source="body", default=50)])
+        def by_keyword(self, request, keyword, limit):
+            return {"accounts": [...], "status": {"totalresults": 0}}
+
+Built-in (``user``, ``system``) and generated (``entity_*``) resources use the same API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+from .constants import OPERATIONS
+
+SOURCES = ("path", "query", "body")
+KINDS = ("operation", "action", "targeted_action", "relationship")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One declared argument.
+
+    ``source``: ``"path"`` (the ``index``-th path part after the resource name, or after the
+    action name for actions), ``"query"`` (query parameter ``key``), ``"body"`` (body key
+    ``key``, or the whole body when ``key`` is ``None`` and ``whole_body`` is true).
+    ``type``: ``str``, ``int``, ``float``, ``bool``, ``list``, ``dict`` or ``None`` (any value).
+    ``wrapper``: for whole-body arguments, the legacy wrapper key unwrapped when it is the only
+    key (``{"node": {...}}`` -> ``{...}``).
+    """
+
+    name: str
+    type: type | None = str
+    source: str = "body"
+    key: str | None = None
+    index: int = 0
+    required: bool = True
+    default: Any = None
+    whole_body: bool = False
+    wrapper: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"Arg {self.name!r}: source must be one of {SOURCES}.")
+        if self.whole_body and self.source != "body":
+            raise ValueError(f"Arg {self.name!r}: whole_body needs source='body'.")
+
+    @property
+    def lookup_key(self) -> str:
+        return self.key or self.name
+
+
+@dataclass(frozen=True)
+class Controller:
+    """A callable bound to its declaration: kind, name, arguments and access check."""
+
+    kind: str
+    name: str
+    method: str
+    args: tuple[Arg, ...] = ()
+    access: Callable[..., bool] | str | None = None
+    #: Whether the controller reads a request body (create, update, actions).
+    reads_body: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path_args(self) -> tuple[Arg, ...]:
+        return tuple(a for a in self.args if a.source == "path")
+
+    def fits(self, parts: int) -> bool:
+        """Drupal's "fits": required <= path parts <= required + optional."""
+        required = sum(1 for a in self.path_args if a.required)
+        return required <= parts <= len(self.path_args)
+
+
+def _declare(kind: str, name: str | None, args, access, **extra) -> Callable:
+    def decorator(func: Callable) -> Callable:
+        func._services_controller = {  # type: ignore[attr-defined]
+            "kind": kind,
+            "name": name or func.__name__,
+            "args": tuple(args or ()),
+            "access": access,
+            "extra": extra,
+        }
+        return func
+
+    return decorator
+
+
+def operation(
+    name: str | None = None,
+    *,
+    args: list[Arg] | tuple[Arg, ...] | None = None,
+    access: Callable[..., bool] | str | None = None,
+) -> Callable:
+    """Declare one of the CRUD operations; ``name`` defaults to the method name."""
+    if name is not None and name not in OPERATIONS:
+        raise ValueError(f"Unknown operation {name!r}; use one of {', '.join(OPERATIONS)}.")
+    return _declare("operation", name, args, access)
+
+
+def action(name=None, *, args=None, access=None) -> Callable:
+    """Declare an action: ``POST <resource>/<name>``."""
+    return _declare("action", name, args, access)
+
+
+def targeted_action(name=None, *, args=None, access=None) -> Callable:
+    """Declare a targeted action: ``POST <resource>/<id>/<name>``."""
+    return _declare("targeted_action", name, args, access)
+
+
+def relationship(name=None, *, args=None, access=None) -> Callable:
+    """Declare a relationship: ``GET <resource>/<id>/<name>``."""
+    return _declare("relationship", name, args, access)
+
+
+class Resource:
+    """Base class of every resource. Subclasses set ``name`` and declare controllers."""
+
+    name: str = ""
+    #: Key of the item id in results and generated URIs (``nid`` for nodes); informative.
+    id_key: str = "id"
+    #: Default access check for controllers without their own: ``(request, controller, args)``.
+    default_access: Callable[..., bool] | str | None = None
+
+    def __init__(self) -> None:
+        if not self.name:
+            raise ValueError(f"{type(self).__name__} needs a name.")
+        self.controllers: dict[str, dict[str, Controller]] = {kind: {} for kind in KINDS}
+        for attr in dir(type(self)):
+            func = getattr(type(self), attr, None)
+            spec = getattr(func, "_services_controller", None)
+            if spec is None:
+                continue
+            kind, name = spec["kind"], spec["name"]
+            if kind == "operation" and name not in OPERATIONS:
+                raise ValueError(f"{type(self).__name__}.{attr}: unknown operation {name!r}.")
+            reads_body = kind in ("action", "targeted_action") or name in ("create", "update")
+            self.controllers[kind][name] = Controller(
+                kind=kind,
+                name=name,
+                method=attr,
+                args=spec["args"],
+                access=spec["access"],
+                reads_body=reads_body,
+                extra=spec["extra"],
+            )
+
+    # Convenience views of the declaration, used by the admin and exports.
+    @property
+    def operations(self) -> dict[str, Controller]:
+        return self.controllers["operation"]
+
+    @property
+    def actions(self) -> dict[str, Controller]:
+        return self.controllers["action"]
+
+    @property
+    def targeted_actions(self) -> dict[str, Controller]:
+        return self.controllers["targeted_action"]
+
+    @property
+    def relationships(self) -> dict[str, Controller]:
+        return self.controllers["relationship"]
+
+    def call(self, controller: Controller, request: Any, kwargs: dict[str, Any]) -> Any:
+        return getattr(self, controller.method)(request, **kwargs)
+
+    def check_access(self, controller: Controller, request: Any, kwargs: dict[str, Any]) -> bool:
+        """Run the controller's access check: a callable ``(request, kwargs) -> bool`` or the
+        name of a method of the resource with that signature."""
+        check = controller.access or self.default_access
+        if check is None:
+            return True
+        if isinstance(check, str):
+            check = getattr(self, check)
+        return bool(check(request, kwargs))
+
+
+class ResourceRegistry:
+    """Resources by name; ``register_resource`` adds to the default one."""
+
+    def __init__(self) -> None:
+        self._resources: dict[str, Resource] = {}
+        self._providers: list[Callable[[], list[Resource]]] = []
+        self._generated: dict[str, Resource] | None = None
+        self._generated_key: Any = None
+
+    def register(self, resource: type[Resource] | Resource) -> Any:
+        instance = resource() if isinstance(resource, type) else resource
+        if instance.name in self._resources:
+            raise ValueError(f"A resource named {instance.name!r} is already registered.")
+        self._resources[instance.name] = instance
+        return resource
+
+    def unregister(self, name: str) -> None:
+        self._resources.pop(name, None)
+
+    def add_provider(self, provider: Callable[[], list[Resource]], key: Callable[[], Any]) -> None:
+        """Resources generated by a provider (entity resources); rebuilt when ``key()`` changes."""
+        self._providers.append((provider, key))  # type: ignore[arg-type]
+        self._generated = None
+
+    def _generated_resources(self) -> dict[str, Resource]:
+        key = tuple(k() for _, k in self._providers)  # type: ignore[misc]
+        if self._generated is None or key != self._generated_key:
+            generated: dict[str, Resource] = {}
+            for provider, _ in self._providers:  # type: ignore[misc]
+                for resource in provider():
+                    generated[resource.name] = resource
+            self._generated, self._generated_key = generated, key
+        return self._generated
+
+    def get(self, name: str) -> Resource | None:
+        return self._resources.get(name) or self._generated_resources().get(name)
+
+    def __iter__(self) -> Iterator[Resource]:
+        merged = {**self._generated_resources(), **self._resources}
+        return iter(sorted(merged.values(), key=lambda r: r.name))
+
+    def names(self) -> list[str]:
+        return [resource.name for resource in self]
+
+
+registry = ResourceRegistry()
+
+
+def register_resource(resource: type[Resource]) -> type[Resource]:
+    """Register a resource class with the default registry (usable as a decorator)."""
+    registry.register(resource)
+    return resource
+
+
+def autodiscover() -> None:
+    """Import ``resources.py`` of every installed app (they register custom resources)."""
+    autodiscover_modules("resources")
+
+
+__all__ = [
+    "Arg",
+    "Controller",
+    "Resource",
+    "ResourceRegistry",
+    "action",
+    "operation",
+    "register_resource",
+    "registry",
+    "relationship",
+    "targeted_action",
+]

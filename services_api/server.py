@@ -1,0 +1,284 @@
+"""The REST server: from a request path to a controller call, in Drupal's order (spec §3).
+
+resource (404) -> controller (404) -> response format (406) -> body (406/400/413) ->
+arguments (401) -> authentication incl. CSRF (401) -> access (403) -> callback.
+
+``serve(request, path)`` does the routing with the cached configuration and hands the request
+to ``ServicesView``, a DRF ``APIView``, so DRF's authentication, throttling and browsable API
+apply to every resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import arguments
+from .authentication import AUTHENTICATORS
+from .conf import services_settings
+from .config import EndpointConfig, ResourceConfig, get_snapshot
+from .controllers import effective_method, resolve_controller
+from .errors import access_denied, error_response, to_services_error
+from .exceptions import ServicesError
+from .grammar import parse_path
+from .negotiation import choose_format
+from .parsers import parse_php_query, select_parser
+from .renderers import FORMATTERS, validate_jsonp_callback
+from .resources import Controller, Resource, registry
+from .results import Result
+
+
+@dataclass
+class RequestContext:
+    """Everything routing decided about a request; read by the view and the authenticators."""
+
+    endpoint: EndpointConfig
+    resource: Resource
+    resource_config: ResourceConfig
+    controller: Controller
+    path_parts: tuple[str, ...]
+    format: str
+    media_type: str
+    negotiated: bool
+    method: str
+    base_url: str = ""
+    query: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def skips_csrf(self) -> bool:
+        """``user/token`` is the one write exempt from the CSRF check (spec §7)."""
+        return self.resource.name == "user" and self.controller.name == "token"
+
+    def uri(self, *parts: Any) -> str:
+        """Absolute URI of an item of this endpoint: ``<base>/<ep>/<resource-or-alias>/<id>``."""
+        return "/".join([self.endpoint_url, *(str(p) for p in parts)])
+
+    @property
+    def endpoint_url(self) -> str:
+        path = self.endpoint.path
+        return f"{self.base_url}/{path}" if path else self.base_url
+
+    def resource_uri(self, resource_name: str, item_id: Any) -> str:
+        """URI of an item of another resource on the same endpoint (its alias if aliased)."""
+        config = self.endpoint.resource_config(resource_name)
+        public = config.public_name if config else resource_name
+        return f"{self.endpoint_url}/{public}/{item_id}"
+
+
+def renderer_for(fmt: str):
+    return FORMATTERS[fmt]()
+
+
+def routing_error(endpoint: EndpointConfig, message: str, status: int) -> HttpResponse:
+    return error_response(
+        ServicesError(message, status, empty_body=True), style=endpoint.error_style
+    )
+
+
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Route ``path`` (without leading slash) to an endpoint's resource, or raise Http404."""
+    found = get_snapshot().resolve(path.strip("/"))
+    if found is None:
+        raise Http404("No Services endpoint at this path.")
+    endpoint, rest = found
+    parsed = parse_path(rest)
+    if parsed is None:
+        response = HttpResponse(
+            f'Services Endpoint "{endpoint.name}" has been setup successfully.',
+            content_type="text/plain; charset=utf-8",
+        )
+        return response
+    resource_config = endpoint.resources.get(parsed.resource)
+    resource = registry.get(resource_config.resource) if resource_config else None
+    if resource is None:
+        return routing_error(endpoint, f"Could not find resource {parsed.resource}.", 404)
+    if request.method == "HEAD":
+        response = HttpResponse(b"", content_type="text/html; charset=utf-8")
+        response.reason_phrase = ": OK"
+        return response
+    if request.method == "OPTIONS":
+        return HttpResponse(b"", content_type="text/html; charset=utf-8")
+    method = effective_method(
+        request.method, request.GET.get("_method"), request.headers.get("X-HTTP-Method-Override")
+    )
+    resolved = resolve_controller(resource, resource_config, method, parsed.parts)
+    if resolved is None:
+        return routing_error(endpoint, "Could not find the controller.", 404)
+    controller, path_parts = resolved
+    try:
+        query = parse_php_query(request.META.get("QUERY_STRING", ""))
+        suffix = parsed.suffix
+        if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
+            suffix = "json"  # CiviCRM's json=1 flag
+        if suffix is None and query.get("format") == "api" and "api" in endpoint.formatters:
+            suffix = "api"
+        fmt, media_type, negotiated = choose_format(
+            suffix, request.headers.get("Accept"), endpoint.formatters, endpoint.default_format
+        )
+        if fmt == "jsonp":
+            validate_jsonp_callback(request.GET.get("callback"))
+    except ServicesError as exc:
+        # Before a format is settled (or for a bad JSONP callback) errors are plain JSON.
+        renderer = FORMATTERS["json"]() if not exc.empty_body else None
+        return error_response(
+            exc, style=endpoint.error_style, renderer=renderer, media_type="application/json"
+        )
+    request.services = RequestContext(
+        endpoint=endpoint,
+        resource=resource,
+        resource_config=resource_config,
+        controller=controller,
+        path_parts=path_parts,
+        format=fmt,
+        media_type=media_type,
+        negotiated=negotiated,
+        method=method,
+        base_url=f"{request.scheme}://{request.get_host()}",
+        query=query,
+    )
+    return services_view(request)
+
+
+class ServicesView(APIView):
+    """The DRF view behind every controller; configured per request by its ``RequestContext``."""
+
+    permission_classes: list = []
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        """No ``Allow`` and no blanket ``Vary: Accept``: added only when we negotiated."""
+        return {}
+
+    @property
+    def ctx(self) -> RequestContext:
+        return self.request_ctx
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.request_ctx = request.services
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        return [
+            AUTHENTICATORS[name]()
+            for name in self.ctx.endpoint.authentication
+            if name in AUTHENTICATORS
+        ]
+
+    def get_parsers(self):
+        return []
+
+    def get_renderers(self):
+        return [renderer_for(self.ctx.format)]
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = renderer_for(self.ctx.format)
+        return renderer, self.ctx.media_type
+
+    def perform_authentication(self, request) -> None:
+        """Deferred: Drupal authenticates after parsing the body and gathering arguments."""
+
+    def get_throttles(self):
+        throttles = getattr(self.ctx.resource, "throttles", None)
+        return [t() for t in throttles] if throttles else []
+
+    # Every method reaches the same handler: routing already chose the controller.
+    def handle_request(self, request, *args, **kwargs):
+        ctx = self.ctx
+        controller = ctx.controller
+        body: Any = ""
+        if controller.reads_body and ctx.method != "DELETE":
+            body = self.parse_body(request)
+        kwargs_ = arguments.gather(controller, ctx.path_parts, ctx.query, body)
+        user = request.user  # authenticators run here, CSRF included
+        if not ctx.resource.check_access(controller, request, kwargs_):
+            raise access_denied(user)
+        result = ctx.resource.call(controller, request, kwargs_)
+        return self.to_response(result)
+
+    get = post = put = patch = delete = handle_request
+
+    def parse_body(self, request) -> Any:
+        django_request = request._request
+        parser_class = select_parser(
+            django_request.META.get("CONTENT_TYPE"), self.ctx.endpoint.parsers
+        )
+        length = django_request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            too_big = int(length) > services_settings.MAX_BODY_BYTES
+        except ValueError:
+            raise ServicesError("Invalid Content-Length.", 400) from None
+        if too_big:
+            raise ServicesError("Request body too large.", 413)
+        context = {
+            "request": django_request,
+            "encoding": django_request.encoding or "utf-8",
+            "view": self,
+        }
+        return parser_class().parse(
+            django_request, django_request.META.get("CONTENT_TYPE"), context
+        )
+
+    def to_response(self, result: Any) -> Response:
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, HttpResponse):
+            return result
+        if isinstance(result, Result):
+            if result.empty:
+                response = HttpResponse(
+                    b"", status=result.status, content_type=self.content_type_header()
+                )
+            else:
+                response = Response(
+                    result.data, status=result.status, content_type=self.content_type_header()
+                )
+            for name, value in result.headers.items():
+                response[name] = value
+            if result.on_response:
+                result.on_response(response)
+            return response
+        return Response(result, content_type=self.content_type_header())
+
+    def content_type_header(self) -> str:
+        renderer = renderer_for(self.ctx.format)
+        charset = getattr(renderer, "charset", None)
+        return f"{self.ctx.media_type}; charset={charset}" if charset else self.ctx.media_type
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.ctx.negotiated:
+            response["Vary"] = "Accept"
+        if self.ctx.format == "jsonp":
+            response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def handle_exception(self, exc):
+        ctx = self.ctx
+        user = getattr(self.request, "_user", None)
+        error = to_services_error(exc, user)
+        basic = "basic" in ctx.endpoint.authentication
+        anonymous = not getattr(user, "is_authenticated", False)
+        if basic and error.status == 403 and anonymous:
+            error = ServicesError("Unauthorized", 401)
+        if basic and error.status == 401:
+            error.headers.setdefault(
+                "WWW-Authenticate", f'Basic realm="{services_settings.SITE_NAME}"'
+            )
+        renderer = renderer_for(ctx.format)
+        response = error_response(
+            error,
+            style=ctx.endpoint.error_style,
+            renderer=renderer,
+            media_type=ctx.media_type,
+            renderer_context={"request": self.request, "view": self},
+        )
+        return response
+
+
+services_view = ServicesView.as_view()
+
+__all__ = ["RequestContext", "ServicesView", "serve"]

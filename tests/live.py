@@ -1,0 +1,144 @@
+"""A real gunicorn server on 127.0.0.1 for end-to-end tests.
+
+The server gets a database of its own (a temporary SQLite file, or a dedicated PostgreSQL
+database when the suite runs on PostgreSQL), migrated and seeded in a subprocess, and a Redis
+cache shared by its workers. It is started and stopped by PID, and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dj_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def live_database_url(tmp_dir: Path) -> str:
+    """A fresh database for the server, of the same kind the suite runs on."""
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if suite_url.startswith("postgres"):
+        import psycopg
+
+        config = dj_database_url.parse(suite_url)
+        name = f"services_api_live_{os.getpid()}"
+        with psycopg.connect(
+            host=config["HOST"],
+            port=config["PORT"] or 5432,
+            user=config["USER"],
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return suite_url.rsplit("/", 1)[0] + "/" + name
+    return f"sqlite:///{tmp_dir / 'live.sqlite3'}"
+
+
+def drop_live_database(url: str) -> None:
+    if url.startswith("postgres"):
+        import psycopg
+
+        config = dj_database_url.parse(url)
+        with psycopg.connect(
+            host=config["HOST"],
+            port=config["PORT"] or 5432,
+            user=config["USER"],
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+
+
+def server_env(database_url: str, redis_db: int = 5, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="project.settings",
+        DATABASE_URL=database_url,
+        CACHE_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        DEBUG="0",
+        SECRET_KEY="live-test-secret-key-not-for-production-0123456789",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DEMO_ADMIN_PASSWORD="admin-pass",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
+    """Run gunicorn on a free port; yield its base URL; stop it by PID."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "project.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer in time") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        if process.stderr:
+            process.stderr.close()

@@ -1,0 +1,51 @@
+"""Each system check fires on a real misconfiguration, and a clean project passes."""
+
+from django.core import checks
+from django.core.management import call_command
+from django.db import models
+from django.test import override_settings
+
+import entity_resources
+
+
+def run_checks():
+    return {message.id: message for message in checks.run_checks()}
+
+
+def test_demo_project_has_no_check_messages():
+    found = run_checks()
+    assert not [m for m in found if m.startswith(("services_api", "entity_resources"))]
+    call_command("check")  # raises SystemCheckError on any error
+
+
+def test_unknown_settings_key_is_e001():
+    with override_settings(SERVICES_API={"MISSING_ARGUMENT_STAUTS": 400}):
+        found = run_checks()
+    assert "services_api.E001" in found
+    assert "MISSING_ARGUMENT_STAUTS" in found["services_api.E001"].msg
+
+
+def test_bad_missing_argument_status_is_e002():
+    with override_settings(SERVICES_API={"MISSING_ARGUMENT_STATUS": 418}):
+        assert "services_api.E002" in run_checks()
+
+
+def test_unimportable_hook_is_e003():
+    with override_settings(SERVICES_API={"USER_PROFILE_FIELDS": "nowhere.to.be.found"}):
+        assert "services_api.E003" in run_checks()
+
+
+def test_model_of_uninstalled_app_is_e001():
+    class Orphan(models.Model):
+        name = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "not_an_installed_app"
+
+    entity_resources.register(Orphan)
+    try:
+        found = run_checks()
+    finally:
+        entity_resources.unregister(Orphan)
+    assert "entity_resources.E001" in found
+    assert "not_an_installed_app" in found["entity_resources.E001"].msg

@@ -1,0 +1,168 @@
+"""Endpoint configuration: cached, no database reads when warm, admin edits applied live."""
+
+import pytest
+
+from services_api.models import Endpoint, EndpointResource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_warm_request_reads_no_configuration(client, echo_endpoint, django_assert_num_queries):
+    assert client.get("/test/echo/1.json").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/test/echo/1.json").status_code == 200
+
+
+def test_orm_change_applies_on_next_request(
+    client, echo_endpoint, django_capture_on_commit_callbacks
+):
+    assert client.get("/test/echo.json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = EndpointResource.objects.get(endpoint=echo_endpoint, resource="echo")
+        resource.operations = ["retrieve"]
+        resource.save()
+    assert client.get("/test/echo.json").status_code == 404
+
+
+def test_admin_save_applies_on_next_request(
+    admin_client, client, echo_endpoint, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    assert client.get("/test/echo/1.json").status_code == 200
+    url = reverse("admin:services_api_endpoint_change", args=[echo_endpoint.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert b'name="resources-0-operations"' in page.content
+    form = page.context["adminform"].form
+    inline = page.context["inline_admin_formsets"][0].formset
+    post = {
+        "name": "test",
+        "path": "moved",
+        "enabled": "on",
+        "authentication": ["session"],
+        "formatters": ["json"],
+        "parsers": ["application/json"],
+        "default_format": "json",
+        "response_style": "services",
+        "error_style": "drupal",
+        "page_size": "20",
+        "max_page_size": "100",
+        "count_mode": "exact",
+        "allow_registration": "on",
+    }
+    prefix = inline.prefix
+    forms = inline.forms
+    post.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(len(forms)),
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for i, inline_form in enumerate(forms):
+        if inline_form.instance.pk:
+            post[f"{prefix}-{i}-id"] = str(inline_form.instance.pk)
+            post[f"{prefix}-{i}-endpoint"] = str(echo_endpoint.pk)
+            post[f"{prefix}-{i}-resource"] = "echo"
+            post[f"{prefix}-{i}-operations"] = ["retrieve"]
+    assert form is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert client.get("/test/echo/1.json").status_code == 404
+    assert client.get("/moved/echo/1.json").status_code == 200
+    assert client.get("/moved/echo.json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("admin", "would shadow"),
+        ("static/api", "would shadow"),
+        ("api//x", "Use letters"),
+        ("/api", "Use letters"),
+        ("a pi", "Use letters"),
+        ("test/sub", "overlaps"),
+    ],
+)
+def test_admin_path_validation(admin_client, echo_endpoint, path, message):
+    response = admin_client.post(
+        "/admin/services_api/endpoint/add/",
+        {
+            "name": "other",
+            "path": path,
+            "default_format": "json",
+            "response_style": "services",
+            "error_style": "drupal",
+            "page_size": "20",
+            "max_page_size": "100",
+            "count_mode": "exact",
+            "formatters": ["json"],
+            "resources-TOTAL_FORMS": "0",
+            "resources-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Endpoint.objects.filter(name="other").exists()
+
+
+def test_admin_duplicate_path(admin_client, echo_endpoint):
+    response = admin_client.post(
+        "/admin/services_api/endpoint/add/",
+        {
+            "name": "other",
+            "path": "test",
+            "default_format": "json",
+            "response_style": "services",
+            "error_style": "drupal",
+            "page_size": "20",
+            "max_page_size": "100",
+            "count_mode": "exact",
+            "formatters": ["json"],
+            "resources-TOTAL_FORMS": "0",
+            "resources-INITIAL_FORMS": "0",
+        },
+    )
+    assert "Endpoint with this Path already exists." in response.content.decode()
+
+
+def test_admin_refuses_undeclared_action(admin_client):
+    response = admin_client.post(
+        "/admin/services_api/endpoint/add/",
+        {
+            "name": "other",
+            "path": "other",
+            "default_format": "json",
+            "response_style": "services",
+            "error_style": "drupal",
+            "page_size": "20",
+            "max_page_size": "100",
+            "count_mode": "exact",
+            "formatters": ["json"],
+            "resources-TOTAL_FORMS": "1",
+            "resources-INITIAL_FORMS": "0",
+            "resources-0-resource": "echo",
+            "resources-0-actions": ["fly"],
+        },
+    )
+    assert response.status_code == 200
+    assert "fly" in response.content.decode()
+    assert not Endpoint.objects.filter(name="other").exists()
+
+
+def test_new_endpoint_has_drupal_defaults(db):
+    endpoint = Endpoint.objects.create(name="fresh", path="fresh")
+    assert endpoint.authentication == []
+    assert endpoint.formatters == ["json", "xml"]
+    assert "application/x-www-form-urlencoded" not in endpoint.parsers
+    assert list(endpoint.resources.all()) == []
+
+
+def test_demo_endpoint_exists_after_migrate(db):
+    endpoint = Endpoint.objects.get(name="api")
+    assert endpoint.path == "api"
+    assert set(endpoint.authentication) == {"session", "basic"}
+    assert "application/x-www-form-urlencoded" in endpoint.parsers

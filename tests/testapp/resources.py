@@ -1,0 +1,72 @@
+"""Autodiscovered by entity_resources at start-up, as a host app's resources.py would be."""
+
+import entity_resources
+from services_api.exceptions import ServicesError
+from services_api.resources import (
+    Arg,
+    Resource,
+    action,
+    operation,
+    register_resource,
+    relationship,
+    targeted_action,
+)
+
+from .models import Widget
+
+entity_resources.register(Widget, filter_fields=["name", "size"], sort_fields=["size"])
+
+
+@register_resource
+class EchoResource(Resource):
+    """Echoes what the server gathered, for the grammar, format and argument tests."""
+
+    name = "echo"
+
+    @operation("index", args=[Arg("page", int, source="query", required=False, default=0)])
+    def index(self, request, page):
+        return [{"op": "index", "page": page}]
+
+    @operation("retrieve", args=[Arg("id", source="path", index=0)])
+    def retrieve(self, request, id):
+        if id == "missing":
+            raise ServicesError("Echo missing could not be found", 404)
+        return {"op": "retrieve", "id": id}
+
+    @operation("create", args=[Arg("data", None, whole_body=True, wrapper="echo")])
+    def create(self, request, data):
+        return {"op": "create", "data": data}
+
+    @operation(
+        "update",
+        args=[
+            Arg("id", source="path", index=0),
+            Arg("data", None, whole_body=True, wrapper="echo"),
+        ],
+    )
+    def update(self, request, id, data):
+        return {"op": "update", "id": id, "data": data}
+
+    @operation("delete", args=[Arg("id", source="path", index=0)])
+    def delete(self, request, id):
+        return True
+
+    @action(args=[Arg("text"), Arg("times", int, required=False, default=1)])
+    def shout(self, request, text, times):
+        return {"op": "shout", "text": text.upper() * times}
+
+    @action(access=lambda request, kwargs: request.user.is_authenticated)
+    def secret(self, request):
+        return {"op": "secret", "user": request.user.get_username()}
+
+    @targeted_action(args=[Arg("id", source="path", index=0), Arg("times", int, required=False)])
+    def poke(self, request, id, times):
+        return {"op": "poke", "id": id, "times": times}
+
+    @relationship(args=[Arg("id", source="path", index=0)])
+    def children(self, request, id):
+        return [{"parent": id, "child": 1}]
+
+    @action(args=[Arg("value", None)])
+    def scalar(self, request, value):
+        return value
