@@ -10,6 +10,7 @@ from typing import Any
 
 from .conf import services_settings
 from .exceptions import ServicesError
+from .parsers import unwrap
 from .resources import Arg, Controller
 
 _TRUE = {"1", "true", "on", "yes"}
@@ -79,15 +80,6 @@ def coerce(arg: Arg, value: Any) -> Any:
     return kind(value)
 
 
-def unwrap(body: Any, wrapper: str | None) -> Any:
-    """Legacy unwrapping: ``{"node": {...}}`` -> ``{...}`` when that is the only key."""
-    if wrapper and isinstance(body, dict) and len(body) == 1 and wrapper in body:
-        inner = body[wrapper]
-        if isinstance(inner, (dict, list)):
-            return inner
-    return body
-
-
 def gather(
     controller: Controller, path_parts: tuple[str, ...], query: dict[str, Any], body: Any
 ) -> dict[str, Any]:
@@ -117,4 +109,4 @@ def gather(
     return values
 
 
-__all__ = ["coerce", "gather", "missing_argument", "unwrap"]
+__all__ = ["coerce", "gather", "missing_argument"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -143,3 +144,56 @@ class EndpointResource(models.Model):
     @property
     def public_name(self) -> str:
         return self.alias or self.resource
+
+
+class ApiKey(models.Model):
+    """A per-user API key (CiviCRM style). Only a SHA-256 hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="services_api_keys"
+    )
+    name = models.CharField(max_length=100, blank=True, help_text="What the key is for.")
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API key"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class BearerToken(models.Model):
+    """A bearer token issued by ``user/login``; hashed at rest, expiring, revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="services_bearer_tokens"
+    )
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class SystemVariable(models.Model):
+    """Drupal's ``variable`` table for ``system/get_variable`` and friends."""
+
+    name = models.CharField(max_length=128, unique=True)
+    value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

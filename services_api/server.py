@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -110,7 +111,7 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         return routing_error(endpoint, "Could not find the controller.", 404)
     controller, path_parts = resolved
     try:
-        query = parse_php_query(request.META.get("QUERY_STRING", ""))
+        query = parse_php_query(get_bytes_from_wsgi(request.META, "QUERY_STRING", ""))
         suffix = parsed.suffix
         if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
             suffix = "json"  # CiviCRM's json=1 flag
