@@ -10,4 +10,4 @@ class ServicesApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their side effects: registering checks and signal receivers.
-        from . import checks, conf, signals  # noqa: F401
+        from . import checks, conf, signals, tokens  # noqa: F401

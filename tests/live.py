@@ -97,7 +97,16 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
-    """Run gunicorn on a free port; yield its base URL; stop it by PID."""
+    """Run gunicorn on a free port; yield its base URL; stop it by PID.
+
+    The server's Redis database is flushed first: a configuration snapshot left by an earlier
+    run (against another database) must not be served.
+    """
+    cache_url = env.get("CACHE_URL", "")
+    if cache_url.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(cache_url).flushdb()
     port = free_port()
     process = subprocess.Popen(
         [
