@@ -194,3 +194,18 @@ def test_unexpected_exception_is_500_without_details(client, monkeypatch):
     assert response.status_code == 500
     assert b"SELECT" not in response.content
     assert "SELECT" not in response.reason_phrase
+
+
+def test_multipart_file_upload_reaches_the_resource(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("note.txt", b"hello file", content_type="text/plain")
+    response = client.post("/test/echo.json", {"files[file]": upload, "title": "x"})
+    data = orjson.loads(response.content)["data"]
+    assert response.status_code == 200
+    assert data["title"] == "x"
+    assert data["files"]["file"] == {
+        "filename": "note.txt",
+        "filemime": "text/plain",
+        "filesize": 10,
+    }

@@ -1,5 +1,7 @@
 """Autodiscovered by entity_resources at start-up, as a host app's resources.py would be."""
 
+from django.core.files.uploadedfile import UploadedFile
+
 import entity_resources
 from services_api.exceptions import ServicesError
 from services_api.resources import (
@@ -15,6 +17,17 @@ from services_api.resources import (
 from .models import Widget
 
 entity_resources.register(Widget, filter_fields=["name", "size"], sort_fields=["size"])
+
+
+def describe_files(value):
+    """Uploaded files are echoed as their name, type and size."""
+    if isinstance(value, UploadedFile):
+        return {"filename": value.name, "filemime": value.content_type, "filesize": value.size}
+    if isinstance(value, dict):
+        return {k: describe_files(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [describe_files(v) for v in value]
+    return value
 
 
 @register_resource
@@ -35,7 +48,7 @@ class EchoResource(Resource):
 
     @operation("create", args=[Arg("data", None, whole_body=True, wrapper="echo")])
     def create(self, request, data):
-        return {"op": "create", "data": data}
+        return {"op": "create", "data": describe_files(data)}
 
     @operation(
         "update",
