@@ -59,7 +59,7 @@ class SessionAuthentication(BaseAuthentication):
             return None
         ctx = getattr(django_request, "services", None)
         if django_request.method not in SAFE_METHODS and not (ctx and ctx.skips_csrf):
-            token = django_request.headers.get("X-CSRF-Token") or request.query_params.get(
+            token = django_request.META.get("HTTP_X_CSRF_TOKEN") or request.query_params.get(
                 "services_token"
             )
             if not csrf_token_valid(django_request, token):
@@ -71,7 +71,7 @@ class BasicAuthentication(BaseAuthentication):
     """HTTP Basic; bad or malformed credentials leave the request anonymous (Drupal)."""
 
     def authenticate(self, request):
-        header = request._request.headers.get("Authorization", "")
+        header = request._request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic" or not encoded:
             return None

@@ -1,7 +1,8 @@
 """Endpoint configuration as immutable snapshots, cached across worker processes.
 
 Every worker keeps the last snapshot it built together with the version it was built for. A
-request reads one small key (the version) from Django's cache; only when that changed does the
+request reads one small key (the version) from Django's cache (or, with
+``CONFIG_CHECK_INTERVAL`` set, at most once per that many seconds); only when that changed does the
 worker fetch the new snapshot from the cache, and only when the cache has none does it read the
 database. Saving or deleting an endpoint or one of its resources writes a new version (after the
 transaction commits), so an admin edit reaches every worker on its next request.
@@ -10,6 +11,7 @@ transaction commits), so an admin edit reaches every worker on its next request.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,17 +139,23 @@ class _Local:
     """The snapshot this process last used (shared by its threads)."""
 
     snapshot: Snapshot | None = None
+    checked_at: float = 0.0
     lock = threading.Lock()
 
 
 def get_snapshot() -> Snapshot:
+    current = _Local.snapshot
+    interval = services_settings.CONFIG_CHECK_INTERVAL
+    now = time.monotonic()
+    if current is not None and interval and now - _Local.checked_at < interval:
+        return current
     cache = _cache()
     version = cache.get(VERSION_KEY)
+    _Local.checked_at = now
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
-    current = _Local.snapshot
     if current is not None and current.version == version:
         return current
     with _Local.lock:

@@ -11,6 +11,7 @@ apply to every resource.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.handlers.wsgi import get_bytes_from_wsgi
@@ -46,8 +47,13 @@ class RequestContext:
     media_type: str
     negotiated: bool
     method: str
-    base_url: str = ""
     query: dict[str, Any] = field(default_factory=dict)
+    request: Any = None
+
+    @cached_property
+    def base_url(self) -> str:
+        """``scheme://host`` of the request, computed only when a URI is built."""
+        return f"{self.request.scheme}://{self.request.get_host()}" if self.request else ""
 
     @property
     def skips_csrf(self) -> bool:
@@ -68,6 +74,11 @@ class RequestContext:
         config = self.endpoint.resource_config(resource_name)
         public = config.public_name if config else resource_name
         return f"{self.endpoint_url}/{public}/{item_id}"
+
+
+def _text(value: Any) -> str | None:
+    """A query value as text; bracketed (array) values do not count."""
+    return value if isinstance(value, str) else None
 
 
 def renderer_for(fmt: str):
@@ -103,25 +114,28 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         return response
     if request.method == "OPTIONS":
         return HttpResponse(b"", content_type="text/html; charset=utf-8")
+    # Headers are read from META and the query from one parse: request.headers and
+    # request.GET each cost a full pass over the request on the hot path.
+    meta = request.META
+    query = parse_php_query(get_bytes_from_wsgi(meta, "QUERY_STRING", ""))
     method = effective_method(
-        request.method, request.GET.get("_method"), request.headers.get("X-HTTP-Method-Override")
+        request.method, _text(query.get("_method")), meta.get("HTTP_X_HTTP_METHOD_OVERRIDE")
     )
     resolved = resolve_controller(resource, resource_config, method, parsed.parts)
     if resolved is None:
         return routing_error(endpoint, "Could not find the controller.", 404)
     controller, path_parts = resolved
     try:
-        query = parse_php_query(get_bytes_from_wsgi(request.META, "QUERY_STRING", ""))
         suffix = parsed.suffix
         if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
             suffix = "json"  # CiviCRM's json=1 flag
         if suffix is None and query.get("format") == "api" and "api" in endpoint.formatters:
             suffix = "api"
         fmt, media_type, negotiated = choose_format(
-            suffix, request.headers.get("Accept"), endpoint.formatters, endpoint.default_format
+            suffix, meta.get("HTTP_ACCEPT"), endpoint.formatters, endpoint.default_format
         )
         if fmt == "jsonp":
-            validate_jsonp_callback(request.GET.get("callback"))
+            validate_jsonp_callback(_text(query.get("callback")))
     except ServicesError as exc:
         # Before a format is settled (or for a bad JSONP callback) errors are plain JSON.
         renderer = FORMATTERS["json"]() if not exc.empty_body else None
@@ -138,8 +152,8 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         media_type=media_type,
         negotiated=negotiated,
         method=method,
-        base_url=f"{request.scheme}://{request.get_host()}",
         query=query,
+        request=request,
     )
     return services_view(request)
 

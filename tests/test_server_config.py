@@ -166,3 +166,23 @@ def test_demo_endpoint_exists_after_migrate(db):
     assert endpoint.path == "api"
     assert set(endpoint.authentication) == {"session", "basic"}
     assert "application/x-www-form-urlencoded" in endpoint.parsers
+
+
+def test_check_interval_trusts_the_snapshot_until_it_expires(
+    client, echo_endpoint, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.test import override_settings
+
+    from services_api import config
+
+    clock = [1000.0]
+    monkeypatch.setattr(config.time, "monotonic", lambda: clock[0])
+    with override_settings(SERVICES_API={"CONFIG_CHECK_INTERVAL": 5.0}):
+        assert client.get("/test/echo.json").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            EndpointResource.objects.filter(endpoint=echo_endpoint).update(operations=[])
+            Endpoint.objects.get(pk=echo_endpoint.pk).save()
+        clock[0] += 4.0
+        assert client.get("/test/echo.json").status_code == 200  # within the interval
+        clock[0] += 2.0
+        assert client.get("/test/echo.json").status_code == 404  # checked again
