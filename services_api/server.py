@@ -10,6 +10,7 @@ apply to every resource.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -32,6 +33,8 @@ from .parsers import parse_php_query, select_parser
 from .renderers import FORMATTERS, validate_jsonp_callback
 from .resources import Controller, Resource, registry
 from .results import Result
+
+logger = logging.getLogger("services_api")
 
 
 @dataclass
@@ -97,6 +100,21 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     if found is None:
         raise Http404("No Services endpoint at this path.")
     endpoint, rest = found
+    response = _serve(request, endpoint, rest)
+    if endpoint.debug:
+        # Drupal's endpoint "debug" flag: log the call, never change the response.
+        logger.info(
+            "services %s %s %s -> %s %s",
+            endpoint.name,
+            request.method,
+            rest,
+            response.status_code,
+            response.reason_phrase,
+        )
+    return response
+
+
+def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpResponse:
     parsed = parse_path(rest)
     if parsed is None:
         response = HttpResponse(

@@ -186,3 +186,13 @@ def test_check_interval_trusts_the_snapshot_until_it_expires(
         assert client.get("/test/echo.json").status_code == 200  # within the interval
         clock[0] += 2.0
         assert client.get("/test/echo.json").status_code == 404  # checked again
+
+
+def test_debug_flag_logs_calls_without_changing_responses(client, make_endpoint, caplog):
+    import logging
+
+    make_endpoint("loud", debug=True)
+    with caplog.at_level(logging.INFO, logger="services_api"):
+        response = client.get("/loud/echo/1.json")
+    assert response.status_code == 200
+    assert "services loud GET echo/1.json -> 200" in caplog.text
