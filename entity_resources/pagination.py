@@ -1,0 +1,178 @@
+"""Pagination styles: page numbers with an optional count, the RESTWS envelope, keyset cursors.
+
+* Page numbers (Drupal): ``page`` is 0-based, ``offset = page * pagesize``.
+* Counting a big table is the slow part of a listing, so the count is a mode: ``exact``
+  (``COUNT(*)``), ``estimated`` (PostgreSQL's planner statistics, ``None`` elsewhere falls back
+  to exact) or ``none``.
+* Keyset (cursor) pagination orders by the sort key plus the primary key and continues after
+  the last row seen, so page 190 costs the same as page 0. The cursor is opaque to clients
+  (url-safe base64 of JSON) and validated when decoded.
+* The RESTWS envelope (the Course document): ``self``, ``first``, ``last``, ``prev``, ``next``
+  and ``list``, absolute URLs that keep the query string.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import decimal
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from django.db import connections
+from django.db.models import Q, QuerySet
+
+COUNT_MODES = ("exact", "estimated", "none")
+
+
+class BadCursor(ValueError):
+    """The ``cursor`` parameter is not one this server issued for this ordering."""
+
+
+def count_rows(queryset: QuerySet, mode: str) -> int | None:
+    """The number of rows, by ``mode``; ``None`` when the mode is ``none``."""
+    if mode == "none":
+        return None
+    if mode == "estimated":
+        estimate = estimate_rows(queryset)
+        if estimate is not None:
+            return estimate
+    return queryset.count()
+
+
+def estimate_rows(queryset: QuerySet) -> int | None:
+    """PostgreSQL's planner estimate for the query (no table scan), else ``None``."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, (str, bytes)):
+        plan = orjson.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def last_page(total: int | None, page_size: int) -> int | None:
+    if total is None:
+        return None
+    return max(0, (total - 1) // page_size)
+
+
+# -- keyset cursors ------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return {"dt": value.isoformat()}
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    return value
+
+
+def _restore(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"dt"}:
+        text = value["dt"]
+        return (
+            datetime.datetime.fromisoformat(text)
+            if "T" in text
+            else datetime.date.fromisoformat(text)
+        )
+    return value
+
+
+def encode_cursor(ordering: Sequence[str], values: Sequence[Any]) -> str:
+    """An opaque cursor continuing after the row whose ordering values are ``values``."""
+    payload = orjson.dumps({"o": list(ordering), "v": [_plain(v) for v in values]})
+    return base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, ordering: Sequence[str]) -> list[Any]:
+    """The ordering values stored in ``cursor``; ``BadCursor`` if it does not fit ``ordering``."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise BadCursor("cursor is not valid") from None
+    if not isinstance(data, dict) or data.get("o") != list(ordering):
+        raise BadCursor("cursor does not match the requested sort")
+    values = data.get("v")
+    if not isinstance(values, list) or len(values) != len(ordering):
+        raise BadCursor("cursor is not valid")
+    return [_restore(v) for v in values]
+
+
+def keyset_ordering(ordering: Sequence[str], pk_name: str = "pk") -> list[str]:
+    """The ordering made total by appending the primary key (same direction as the last key)."""
+    keys = [o for o in ordering if o.lstrip("-") not in (pk_name, "pk", "id")]
+    descending = bool(keys) and keys[-1].startswith("-")
+    return [*keys, f"-{pk_name}" if descending else pk_name]
+
+
+def keyset_filter(ordering: Sequence[str], values: Sequence[Any]) -> Q:
+    """Rows strictly after ``values`` in ``ordering``: (a > x) OR (a = x AND b > y) ..."""
+    condition = Q()
+    equal = Q()
+    for key, value in zip(ordering, values, strict=True):
+        name = key.lstrip("-")
+        lookup = "lt" if key.startswith("-") else "gt"
+        condition |= equal & Q(**{f"{name}__{lookup}": value})
+        equal &= Q(**{name: value})
+    return condition
+
+
+# -- the RESTWS envelope -------------------------------------------------------------------
+
+
+def page_url(base: str, params: Sequence[tuple[str, str]], **changes: Any) -> str:
+    """``base`` with ``params`` (order kept) and ``changes`` applied (``None`` removes)."""
+    out = [(k, v) for k, v in params if k not in changes]
+    out += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return f"{base}?{urlencode(out)}" if out else base
+
+
+def restws_envelope(
+    rows: list[Any],
+    *,
+    base: str,
+    params: Sequence[tuple[str, str]],
+    page: int,
+    last: int | None,
+    has_next: bool,
+    next_cursor: str | None = None,
+) -> dict[str, Any]:
+    """``{self, first, last?, prev?, next?, list}`` as the Course document shows them."""
+    envelope: dict[str, Any] = {
+        "self": page_url(base, params),
+        "first": page_url(base, params, page=0, cursor=None),
+    }
+    if last is not None:
+        envelope["last"] = page_url(base, params, page=last, cursor=None)
+    if page > 0:
+        envelope["prev"] = page_url(base, params, page=page - 1, cursor=None)
+    if next_cursor is not None:
+        envelope["next"] = page_url(base, params, cursor=next_cursor, page=None)
+    elif has_next:
+        envelope["next"] = page_url(base, params, page=page + 1)
+    envelope["list"] = rows
+    return envelope
+
+
+__all__ = [
+    "COUNT_MODES",
+    "BadCursor",
+    "count_rows",
+    "decode_cursor",
+    "encode_cursor",
+    "estimate_rows",
+    "keyset_filter",
+    "keyset_ordering",
+    "last_page",
+    "page_url",
+    "restws_envelope",
+]

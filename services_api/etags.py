@@ -1,0 +1,56 @@
+"""Entity tags for conditional requests.
+
+``ETag`` is a weak validator over the response data (what the client sees, independent of
+the format it asked for), so ``If-None-Match`` can answer 304 and ``If-Match`` on a write can
+answer 412 when the client's copy is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+
+from .exceptions import ServicesError
+
+
+def etag_for(data: Any) -> str:
+    digest = hashlib.blake2b(
+        orjson.dumps(data, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
+        digest_size=16,
+    ).hexdigest()
+    return f'W/"{digest}"'
+
+
+def _tags(header: str) -> set[str]:
+    tags = set()
+    for part in header.split(","):
+        tag = part.strip()
+        if tag:
+            tags.add(tag if tag.startswith("W/") or tag == "*" else f"W/{tag}")
+    return tags
+
+
+def not_modified(request_meta: dict[str, Any], etag: str) -> bool:
+    """``If-None-Match`` names the current tag (or ``*``)."""
+    header = request_meta.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    tags = _tags(header)
+    return "*" in tags or etag in tags
+
+
+def check_if_match(request_meta: dict[str, Any], current: Any) -> None:
+    """Refuse a write with ``412`` when ``If-Match`` does not name the current representation."""
+    header = request_meta.get("HTTP_IF_MATCH")
+    if not header:
+        return
+    tags = _tags(header)
+    if "*" in tags:
+        return
+    if etag_for(current) not in tags:
+        raise ServicesError("Precondition Failed: the entity has changed.", 412)
+
+
+__all__ = ["check_if_match", "etag_for", "not_modified"]
