@@ -4,11 +4,12 @@ checkboxes for everything that can be switched on (Drupal's Services UI)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
-from .models import Endpoint, EndpointResource
+from .models import ApiKey, BearerToken, Endpoint, EndpointResource
 from .resources import registry
+from .tokens import assign_new_key, revoke_api_key, rotate_api_key
 
 KIND_FIELDS = {
     "operations": "operation",
@@ -131,3 +132,95 @@ class EndpointAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_resources=Count("resources"))
+
+
+# --------------------------------------------------------------------------------------------
+# API keys and bearer tokens: secrets are hashed at rest, a new key is shown once in a message.
+
+
+class ApiKeyAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["user", "name"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "name", "created", "last_used", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("prefix", "name")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    fields = ("user", "name", "prefix", "created", "last_used", "revoked")
+    readonly_fields = ("user", "prefix", "created", "last_used", "revoked")
+    actions = ["revoke_keys", "rotate_keys"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "name") if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_search_fields(self, request):
+        user_model = ApiKey._meta.get_field("user").related_model
+        return (*self.search_fields, f"user__{user_model.USERNAME_FIELD}")
+
+    def save_model(self, request, obj, form, change) -> None:
+        key = assign_new_key(obj) if not change else None
+        super().save_model(request, obj, form, change)
+        if key is not None:
+            messages.success(
+                request,
+                f"The new API key for {obj.user} is {key} — copy it now: it will not be shown "
+                "again.",
+            )
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke_keys(self, request, queryset) -> None:
+        keys = [k for k in queryset if not k.revoked]
+        for api_key in keys:
+            revoke_api_key(api_key)
+        messages.success(request, f"Revoked {len(keys)} API key(s).")
+
+    @admin.action(description="Rotate selected keys", permissions=["change"])
+    def rotate_keys(self, request, queryset) -> None:
+        skipped = []
+        for api_key in queryset.select_related("user"):
+            if api_key.revoked:
+                skipped.append(api_key.prefix)
+                continue
+            old = api_key.prefix
+            key = rotate_api_key(api_key)
+            messages.success(
+                request,
+                f"New key for {api_key.user} (was {old}…): {key} — copy it now: it will not be "
+                "shown again.",
+            )
+        if skipped:
+            messages.warning(
+                request, f"Revoked keys cannot be rotated: {', '.join(sorted(skipped))}."
+            )
+
+
+@admin.register(BearerToken)
+class BearerTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "created", "expires", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("prefix",)
+    list_select_related = ("user",)
+    fields = ("user", "prefix", "created", "expires", "revoked")
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke_tokens(self, request, queryset) -> None:
+        count = queryset.filter(revoked=False).update(revoked=True)
+        messages.success(request, f"Revoked {count} bearer token(s).")
