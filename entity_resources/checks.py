@@ -41,3 +41,27 @@ def check_registered_models(app_configs: Any = None, **kwargs: Any) -> list[chec
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.models)
+def check_relationships(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A relationship serves the related model's rows with that model's registration."""
+    warnings: list[checks.CheckMessage] = []
+    for options in site:
+        for relation, accessor in (options.relationships or {}).items():
+            rel = next(
+                (r for r in options.opts.related_objects if r.get_accessor_name() == accessor),
+                None,
+            )
+            if rel is not None and not site.is_registered(rel.related_model):
+                warnings.append(
+                    checks.Warning(
+                        f"{options.opts.label} relationship {relation!r} serves "
+                        f"{rel.related_model._meta.label}, which is not registered; it is "
+                        "served with default options (every field, no anonymous read).",
+                        hint="Register the related model to choose its fields and access.",
+                        obj=options.model,
+                        id="entity_resources.W002",
+                    )
+                )
+    return warnings

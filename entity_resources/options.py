@@ -15,6 +15,24 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 
 PROCESSORS = ("generic", "clean")
+#: Lookups ``filter_fields`` may allow (``parameters[x][<lookup>]=v``).
+LOOKUPS = (
+    "exact",
+    "iexact",
+    "in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "isnull",
+    "range",
+)
 
 
 class ResourceOptions:
@@ -145,6 +163,14 @@ class ResourceOptions:
                 self._check_field(option, name)
         for path in self.filter_fields:
             self._check_path("filter_fields", path)
+        for path, lookups in self.filter_lookups().items():
+            unknown = [lookup for lookup in lookups if lookup not in LOOKUPS]
+            if unknown:
+                self._fail(
+                    "filter_fields",
+                    f"unknown lookup(s) {', '.join(map(repr, unknown))} for {path!r}; "
+                    f"use {', '.join(LOOKUPS)}.",
+                )
         for name in self.sort_fields:
             self._check_path("sort_fields", name)
         for name in self.ordering:
@@ -160,4 +186,4 @@ class ResourceOptions:
                 self._fail(hook, "must be callable.")
 
 
-__all__ = ["PROCESSORS", "ResourceOptions"]
+__all__ = ["LOOKUPS", "PROCESSORS", "ResourceOptions"]

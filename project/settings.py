@@ -126,9 +126,11 @@ LOGGING = {
 }
 
 SERVICES_API = {
+    "AUTHENTICATED_CAN_VIEW_PROFILES": True,
     "USER_UUID_FIELD": "demo_profile__uuid",
     "ROOT_VIEW": "project.demo.views.home",
     "SITE_NAME": "Services API demo",
+    "USER_PROFILE_FIELDS": "project.demo.warmshowers.profile_fields",
 }
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -224,3 +224,15 @@ class BearerTokenAdmin(admin.ModelAdmin):
     def revoke_tokens(self, request, queryset) -> None:
         count = queryset.filter(revoked=False).update(revoked=True)
         messages.success(request, f"Revoked {count} bearer token(s).")
+
+
+from .models import SystemVariable  # noqa: E402  (appended section: system/*_variable)
+
+
+@admin.register(SystemVariable)
+class SystemVariableAdmin(admin.ModelAdmin):
+    """Drupal's ``variable`` table, read and written by the ``system`` resource."""
+
+    list_display = ("name", "value")
+    search_fields = ("name",)
+    ordering = ("name",)

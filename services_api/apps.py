@@ -9,5 +9,7 @@ class ServicesApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported for their side effects: registering checks and signal receivers.
-        from . import checks, conf, signals, tokens  # noqa: F401
+        # Imported for their side effects: registering checks, signal receivers, the
+        # authenticators (tokens), the built-in user/system resources (builtin) and the
+        # entity_* resources (entity_adapter).
+        from . import builtin, checks, conf, entity_adapter, signals, tokens  # noqa: F401

@@ -40,11 +40,17 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ATTEMPTS_PER_USERNAME": 5,
     "LOGIN_ATTEMPTS_PER_IP": 50,
     "LOGIN_THROTTLE_WINDOW": 3600,
+    # Every signed-in user may view other active users' profiles (Drupal's "access user
+    # profiles" granted to "authenticated user"); otherwise the ``auth.view_user`` permission.
+    "AUTHENTICATED_CAN_VIEW_PROFILES": False,
     # Import string of a callable ``(user, request) -> dict`` adding profile fields to users.
     "USER_PROFILE_FIELDS": None,
     # Lookup path on the user model giving a user's stable uuid, usable in ``values()``:
     # ``"uuid"`` for a custom user model with such a field, ``"profile__uuid"`` for a profile.
     "USER_UUID_FIELD": None,
+    # A group's Drupal role id (``rid``) in ``roles`` is its pk plus this offset, so that the
+    # reserved rids 1 (anonymous user) and 2 (authenticated user) never collide with a group.
+    "USER_ROLE_ID_OFFSET": 2,
     # Import string of a view serving ``/`` when the request has no ``?q=`` (the host's home).
     "ROOT_VIEW": None,
     # Services Entity index page sizes (spec §10): default and hard maximum.

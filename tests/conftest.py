@@ -65,3 +65,35 @@ def live_server_url(tmp_path_factory):
             yield base
     finally:
         live.drop_live_database(database_url)
+
+
+import re  # noqa: E402  (appended section)
+
+PASSWORD_HASH_RE = re.compile(rb"pbkdf2_sha256\$|md5\$|\$S\$|drupal7\$|argon2")
+
+
+@pytest.fixture
+def no_password_leaks(monkeypatch):
+    """Fail if any response body served in the test contains a password hash.
+
+    Opt in with ``pytestmark = pytest.mark.usefixtures("no_password_leaks")``. Every response
+    through Django's handler (the test client) is scanned; the fixture's value is a function
+    that scans bodies received from elsewhere (the live server).
+    """
+    from django.core.handlers.base import BaseHandler
+
+    def check(body, where="response"):
+        data = body.encode() if isinstance(body, str) else bytes(body)
+        match = PASSWORD_HASH_RE.search(data)
+        assert match is None, f"password hash in {where}: {data[:300]!r}"
+
+    original = BaseHandler.get_response
+
+    def get_response(self, request):
+        response = original(self, request)
+        if not getattr(response, "streaming", False):
+            check(response.content, f"{request.method} {request.get_full_path()}")
+        return response
+
+    monkeypatch.setattr(BaseHandler, "get_response", get_response)
+    return check

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ def live_database_url(tmp_dir: Path) -> str:
         import psycopg
 
         config = dj_database_url.parse(suite_url)
-        name = f"services_api_live_{os.getpid()}"
+        name = f"services_api_live_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(
             host=config["HOST"],
             port=config["PORT"] or 5432,

@@ -62,6 +62,9 @@ def test_admin_save_applies_on_next_request(
         }
     )
     for i, inline_form in enumerate(forms):
+        # Extra rows are offered for every other registered resource, pre-filled as a
+        # browser would post them; left unchanged they are not saved.
+        post[f"{prefix}-{i}-resource"] = inline_form.initial.get("resource", "")
         if inline_form.instance.pk:
             post[f"{prefix}-{i}-id"] = str(inline_form.instance.pk)
             post[f"{prefix}-{i}-endpoint"] = str(echo_endpoint.pk)

@@ -51,7 +51,75 @@ API_ENDPOINT = {
     },
 }
 
-DEMO_ENDPOINTS = [API_ENDPOINT]
+#: The Warmshowers mobile API: session cookie + X-CSRF-Token, form-encoded posts, and XML
+#: unless the client asks for JSON ("Accept: application/json (Optional. Otherwise, XML is
+#: sent)").
+SERVICES_REST_ENDPOINT = {
+    "name": "services_rest",
+    "path": "services/rest",
+    "authentication": ["session"],
+    "formatters": ["json", "xml"],
+    "parsers": [
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "multipart/form-data",
+    ],
+    "default_format": "xml",
+    "response_style": "services",
+    "allow_registration": False,
+    "resources": {
+        "user": {
+            "operations": ["retrieve"],
+            "actions": ["login", "logout", "token"],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+        "system": {
+            "operations": [],
+            "actions": ["connect"],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+        "hosts": {
+            "operations": [],
+            "actions": ["by_location", "by_keyword"],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+        "message": {
+            "operations": [],
+            "actions": ["send", "reply", "unreadCount", "get", "getThread", "markThreadRead"],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+    },
+}
+
+#: CiviCRM 3.2's REST interface: site key + user API key, XML unless json=1.
+CIVICRM_ENDPOINT = {
+    "name": "civicrm",
+    "path": "civicrm",
+    "authentication": ["api_key"],
+    "formatters": ["json", "xml"],
+    "parsers": [
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "multipart/form-data",
+    ],
+    "default_format": "xml",
+    "response_style": "services",
+    "allow_registration": False,
+    "resources": {
+        "contact": {
+            "operations": ["index"],
+            "actions": ["create"],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+    },
+}
+
+DEMO_ENDPOINTS = [API_ENDPOINT, SERVICES_REST_ENDPOINT, CIVICRM_ENDPOINT]
 
 
 def apply_demo_endpoints(endpoint_model, resource_model) -> None:

@@ -89,3 +89,156 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# --------------------------------------------------------------------------------------------
+# Warmshowers-style hospitality data (hosts, feedback, private messages).
+
+
+class HostProfile(models.Model):
+    """A member's hosting profile, as Warmshowers keeps it on the Drupal user (one per user).
+
+    ``latitude``/``longitude`` are indexed so ``hosts/by_location`` narrows to a bounding box
+    with index range scans before ordering by distance.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="host_profile"
+    )
+    fullname = models.CharField(max_length=255, blank=True, db_index=True)
+    street = models.CharField(max_length=255, blank=True)
+    additional = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=255, blank=True, db_index=True)
+    province = models.CharField(max_length=64, blank=True)
+    postal_code = models.CharField(max_length=32, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    latitude = models.FloatField(null=True, blank=True, db_index=True)
+    longitude = models.FloatField(null=True, blank=True, db_index=True)
+    notcurrentlyavailable = models.BooleanField(default=False)
+    maxcyclists = models.PositiveSmallIntegerField(default=1)
+    bed = models.BooleanField(default=False)
+    food = models.BooleanField(default=False)
+    laundry = models.BooleanField(default=False)
+    shower = models.BooleanField(default=False)
+    kitchenuse = models.BooleanField(default=False)
+    lawnspace = models.BooleanField(default=False)
+    storage = models.BooleanField(default=False)
+    sag = models.BooleanField(default=False)
+    motel = models.CharField(max_length=255, blank=True)
+    campground = models.CharField(max_length=255, blank=True)
+    bikeshop = models.CharField(max_length=255, blank=True)
+    languagesspoken = models.CharField(max_length=255, blank=True)
+    mobilephone = models.CharField(max_length=64, blank=True)
+    comments = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"host profile of {self.user}"
+
+
+class Feedback(models.Model):
+    """A Warmshowers "trust referral": one member's feedback about another."""
+
+    RATINGS = [("Positive", "Positive"), ("Neutral", "Neutral"), ("Negative", "Negative")]
+    GUEST_OR_HOST = [
+        ("Guest", "Guest"),
+        ("Host", "Host"),
+        ("Met Traveling", "Met Traveling"),
+        ("Other", "Other"),
+    ]
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_received"
+    )
+    rating = models.CharField(max_length=16, choices=RATINGS)
+    body = models.TextField()
+    guest_or_host = models.CharField(max_length=16, choices=GUEST_OR_HOST)
+    hosting_date = models.DateField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.rating} feedback for {self.recipient} by {self.author}"
+
+
+class MessageThread(models.Model):
+    """A private message thread (Drupal's privatemsg thread)."""
+
+    subject = models.CharField(max_length=255)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_messages"
+    )
+    body = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["thread", "created"], name="demo_message_thread_created")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in {self.thread_id}"
+
+
+class ThreadParticipant(models.Model):
+    """A user's membership of a thread with its read state (privatemsg's ``pm_index``)."""
+
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_threads"
+    )
+    #: The thread has messages this user has not read.
+    is_new = models.BooleanField(default=True)
+    #: The user removed the thread from their inbox.
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="unique_thread_participant")
+        ]
+        indexes = [
+            models.Index(fields=["user", "deleted", "is_new"], name="demo_participant_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.thread_id}"
+
+
+# --------------------------------------------------------------------------------------------
+# CiviCRM-style contacts.
+
+
+class Contact(models.Model):
+    CONTACT_TYPES = [
+        ("Individual", "Individual"),
+        ("Household", "Household"),
+        ("Organization", "Organization"),
+    ]
+
+    contact_type = models.CharField(max_length=16, choices=CONTACT_TYPES, db_index=True)
+    first_name = models.CharField(max_length=64, blank=True, db_index=True)
+    last_name = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.CharField(max_length=254, blank=True, db_index=True)
+    phone = models.CharField(max_length=32, blank=True, db_index=True)
+    city = models.CharField(max_length=64, blank=True, db_index=True)
+    country = models.CharField(max_length=64, blank=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or f"contact {self.pk}"

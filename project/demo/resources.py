@@ -59,3 +59,7 @@ class VocabularyResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
+
+
+# Custom resources: the Warmshowers mobile API (hosts, message) and CiviCRM's keyed REST.
+from . import civicrm, warmshowers  # noqa: E402, F401

@@ -66,6 +66,8 @@ class Command(BaseCommand):
             created["tags"] = self._tags()
             created["articles"] = self._articles(articles)
             created["comments"] = self._comments(articles, per_article)
+            created["host profiles"] = self._host_profiles()
+            created["contacts"] = self._contacts()
             self._demo_endpoints()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded demo data (seed {seed}): created {summary}."))
@@ -261,3 +263,103 @@ class Command(BaseCommand):
         from services_api.models import Endpoint, EndpointResource
 
         apply_demo_endpoints(Endpoint, EndpointResource)
+
+    # Warmshowers-style host profiles and CiviCRM-style contacts (fixed, not seeded: the
+    # documents' examples search around these places).
+
+    def _host_profiles(self) -> int:
+        from project.demo.models import HostProfile
+
+        User = get_user_model()
+        users = dict(
+            User.objects.filter(username__in=[row[0] for row in DEMO_HOSTS]).values_list(
+                "username", "pk"
+            )
+        )
+        existing = set(
+            HostProfile.objects.filter(user_id__in=users.values()).values_list("user_id", flat=True)
+        )
+        new = []
+        for i, (name, fullname, city, province, country, lat, lon) in enumerate(DEMO_HOSTS):
+            pk = users.get(name)
+            if pk is None or pk in existing:
+                continue
+            new.append(
+                HostProfile(
+                    user_id=pk,
+                    fullname=fullname,
+                    street=f"{10 + i} Demo Street",
+                    city=city,
+                    province=province,
+                    postal_code=f"{10000 + 111 * i}",
+                    country=country,
+                    latitude=lat,
+                    longitude=lon,
+                    notcurrentlyavailable=i % 4 == 3,
+                    maxcyclists=1 + i % 4,
+                    bed=i % 2 == 0,
+                    food=i % 3 == 0,
+                    laundry=i % 2 == 1,
+                    shower=True,
+                    kitchenuse=i % 3 != 0,
+                    lawnspace=i % 2 == 0,
+                    languagesspoken="English",
+                    comments=f"{fullname} hosts cyclists in {city}.",
+                )
+            )
+        HostProfile.objects.bulk_create(new)
+        return len(new)
+
+    def _contacts(self) -> int:
+        from project.demo.models import Contact
+
+        existing = set(
+            Contact.objects.filter(email__in=[row[3] for row in DEMO_CONTACTS]).values_list(
+                "email", flat=True
+            )
+        )
+        new = [
+            Contact(
+                contact_type=kind,
+                first_name=first,
+                last_name=last,
+                email=email,
+                city=city,
+                country=country,
+            )
+            for kind, first, last, email, city, country in DEMO_CONTACTS
+            if email not in existing
+        ]
+        Contact.objects.bulk_create(new)
+        return len(new)
+
+
+#: (username, fullname, city, province, country, latitude, longitude): two or three hosts
+#: around each of a few cities, so searches have near and far results.
+DEMO_HOSTS = [
+    ("alice", "Alice Anders", "Berlin", "Berlin", "de", 52.5200, 13.4050),
+    ("bob", "Bob Brandt", "Potsdam", "Brandenburg", "de", 52.3906, 13.0645),
+    ("carol", "Carol Chevalier", "Paris", "Ile-de-France", "fr", 48.8566, 2.3522),
+    ("dave", "Dave Dubois", "Versailles", "Ile-de-France", "fr", 48.8049, 2.1204),
+    ("erin", "Erin Evans", "Portland", "OR", "us", 45.5152, -122.6784),
+    ("frank", "Frank Foster", "Vancouver", "WA", "us", 45.6387, -122.6615),
+    ("grace", "Grace Garcia", "Mexico City", "CDMX", "mx", 19.4326, -99.1332),
+    ("heidi", "Heidi Huber", "Vienna", "Wien", "at", 48.2082, 16.3738),
+    ("ivan", "Ivan Ivanov", "Sofia", "Sofia", "bg", 42.6977, 23.3219),
+    ("judy", "Judy Jones", "Berlin", "Berlin", "de", 52.5300, 13.3800),
+]
+#: (contact_type, first_name, last_name, email, city, country)
+DEMO_CONTACTS = [
+    ("Individual", "John", "Smith", "john.smith@example.org", "London", "United Kingdom"),
+    ("Individual", "Jane", "Smith", "jane.smith@example.org", "Leeds", "United Kingdom"),
+    ("Individual", "Maria", "Rossi", "maria.rossi@example.org", "Rome", "Italy"),
+    ("Household", "", "Smith family", "smiths@example.org", "London", "United Kingdom"),
+    (
+        "Organization",
+        "",
+        "Friends Service Committee",
+        "info@example.org",
+        "Philadelphia",
+        "United States",
+    ),
+]

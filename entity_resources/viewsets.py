@@ -1,0 +1,211 @@
+"""Public DRF viewsets, one generated per registered model.
+
+``viewset_for(Article)`` returns an ``EntityViewSet`` subclass (cached per registry version)
+that a host project can route with a DRF router, subclass or wrap; it renders in DRF's
+browsable API. It reads and writes through the same functions as the Services endpoints
+(``query.build_index``, ``query.retrieve_row``, ``writing.*``), so both paths answer the same
+rows::
+
+    router = routers.DefaultRouter()
+    entity_resources.viewsets.register_viewsets(router)
+    urlpatterns = [path("rest/", include(router.urls))]
+
+Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on the Services
+endpoint, PHP bracket syntax in the query string); create answers 201 with the saved row(s);
+update the saved row; delete 204. Client errors keep their status (406 unknown parameter,
+400 bad value, 404 missing entity, 403 object hook) with ``{"detail": message}`` (validation:
+``{"form_errors": ...}``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from .exceptions import EntityError
+from .options import ResourceOptions
+from .permissions import EntityPermission
+from .plan import RenderContext
+from .query import base_queryset, build_index, retrieve_row, rows_by_pk
+from .writing import create_entities, delete_entity, get_instance, serializer_for, update_entity
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+_KEY_RE = re.compile(r"\[([^\]]*)\]")
+
+
+def nested_query(querydict: Any) -> dict[str, Any]:
+    """``parameters[created][gte]=x`` query keys as nested dicts (``a[]`` as lists), last wins."""
+    out: dict[str, Any] = {}
+    for key in querydict:
+        for value in querydict.getlist(key):
+            head, _, rest = key.partition("[")
+            parts = [head, *_KEY_RE.findall("[" + rest)] if rest else [head]
+            node: Any = out
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                nxt = parts[index + 1] if not last else None
+                if last:
+                    if isinstance(node, list):
+                        node.append(value)
+                    else:
+                        node[part] = value
+                    break
+                if isinstance(node, list):
+                    child: Any = [] if nxt == "" else {}
+                    node.append(child)
+                    node = child
+                    continue
+                existing = node.get(part)
+                if nxt == "" and not isinstance(existing, list):
+                    existing = node[part] = []
+                elif nxt != "" and not isinstance(existing, dict):
+                    existing = node[part] = {}
+                node = existing
+    return out
+
+
+class EntityError_(exceptions.APIException):
+    """An ``EntityError`` as DRF sees it (same status and detail)."""
+
+    def __init__(self, error: EntityError) -> None:
+        self.status_code = error.status
+        detail = error.data if isinstance(error.data, dict) else error.message
+        super().__init__(detail=detail)
+
+
+class EntityViewSet(viewsets.ModelViewSet):
+    """Base of the generated viewsets; ``entity_options`` is the registration."""
+
+    entity_options: ResourceOptions
+    #: ``None``: the registration's processor.
+    processor: str | None = None
+    page_size = DEFAULT_PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_permissions(self):
+        classes = self.entity_options.permission_classes or [EntityPermission]
+        return [cls() for cls in classes]
+
+    def get_queryset(self):
+        return base_queryset(self.entity_options, self.request)
+
+    def get_serializer_class(self):
+        return serializer_for(self.entity_options)
+
+    def get_object(self):
+        obj = get_instance(self.entity_options, self.request, self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def get_render_context(self) -> RenderContext:
+        request = self.request
+        namespace = getattr(getattr(request, "resolver_match", None), "namespace", "")
+        templates: dict[str, str | None] = {}
+
+        def uri(resource: str, item_id: Any) -> str | None:
+            if resource not in templates:
+                name = f"{namespace}:{resource}-detail" if namespace else f"{resource}-detail"
+                try:
+                    templates[resource] = request.build_absolute_uri(reverse(name, args=["__id__"]))
+                except NoReverseMatch:
+                    templates[resource] = None
+            template = templates[resource]
+            return template.replace("__id__", str(item_id)) if template else None
+
+        return RenderContext(uri_builder=uri)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, EntityError):
+            exc = EntityError_(exc)
+        return super().handle_exception(exc)
+
+    def list(self, request, *args, **kwargs):
+        page = build_index(
+            self.entity_options,
+            nested_query(request.query_params),
+            request,
+            self.get_render_context(),
+            page_size=self.page_size,
+            max_page_size=self.max_page_size,
+            processor=self.processor,
+        )
+        return Response(page.rows)
+
+    def retrieve(self, request, *args, **kwargs):
+        row = retrieve_row(
+            self.entity_options,
+            kwargs[self.lookup_field],
+            request,
+            self.get_render_context(),
+            query=nested_query(request.query_params),
+            processor=self.processor,
+        )
+        return Response(row)
+
+    def create(self, request, *args, **kwargs):
+        pks = create_entities(self.entity_options, request, request.data)
+        rows = rows_by_pk(
+            self.entity_options, pks, self.get_render_context(), processor=self.processor
+        )
+        return Response(
+            rows if isinstance(request.data, list) else rows[0], status.HTTP_201_CREATED
+        )
+
+    def update(self, request, *args, **kwargs):
+        pk = update_entity(
+            self.entity_options,
+            request,
+            kwargs[self.lookup_field],
+            request.data,
+            partial=kwargs.pop("partial", False),
+        )
+        rows = rows_by_pk(
+            self.entity_options, [pk], self.get_render_context(), processor=self.processor
+        )
+        return Response(rows[0])
+
+    def destroy(self, request, *args, **kwargs):
+        delete_entity(self.entity_options, request, kwargs[self.lookup_field])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@lru_cache(maxsize=256)
+def _viewset(options: ResourceOptions, version: int) -> type[EntityViewSet]:
+    return type(
+        f"{options.model.__name__}EntityViewSet",
+        (EntityViewSet,),
+        {
+            "entity_options": options,
+            "queryset": options.model._default_manager.all(),
+            "__doc__": f"The {options.resource_name} resource ({options.opts.verbose_name}).",
+        },
+    )
+
+
+def viewset_for(model: Any) -> type[EntityViewSet]:
+    """The generated viewset of a registered model (``NotRegistered`` otherwise)."""
+    from .registry import site
+
+    return _viewset(site.get_options(model), site.version)
+
+
+def register_viewsets(router: Any, *, prefix: str = "") -> Any:
+    """Register every model's viewset with a DRF router under its resource name."""
+    from .registry import site
+
+    for options in site:
+        name = options.resource_name
+        router.register(f"{prefix}{name}", viewset_for(options.model), basename=name)
+    return router
+
+
+__all__ = ["EntityViewSet", "nested_query", "register_viewsets", "viewset_for"]

@@ -1,0 +1,178 @@
+"""Writes: a DRF ``ModelSerializer`` generated per registration, and create/update/delete.
+
+- Bodies may only carry exposed fields: anything else is ``406 Unknown data properties: a b.``
+  (``UnknownProperties``). Read-only fields (``read_only_fields``, non-editable fields, the pk)
+  are accepted and ignored, so a client may send back what it retrieved.
+- References are accepted as ids (``"author": 3``) or as objects with an ``id``
+  (``{"id": 3}``, or a clean reference ``{"uri", "id", "resource", "uuid"}``); many-to-many as
+  lists of either.
+- Validation errors raise ``InvalidData``: 406, body ``{"form_errors": {field: [messages]}}``;
+  for a bulk create the errors are keyed by the row's position: ``{"form_errors": {"1": {...}}}``.
+- Every write runs in ``transaction.atomic``; a bulk create (a JSON list body) creates every row
+  or none.
+- ``update`` is partial (only the fields sent change); a body carrying the pk must carry the
+  URL's (``InvalidIdentifier``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from rest_framework import serializers
+
+from .exceptions import EntityNotFound, InvalidData, InvalidIdentifier, UnknownProperties
+from .options import ResourceOptions
+from .permissions import check_object_access
+from .query import base_queryset, coerce_pk
+
+
+class ReferenceField(serializers.PrimaryKeyRelatedField):
+    """A foreign key given as an id or as an object with an ``id`` (clean references)."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "no_id": "A reference object needs an id.",
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            if data.get("id") in (None, ""):
+                self.fail("no_id")
+            data = data["id"]
+        return super().to_internal_value(data)
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    """Base of the generated serializers (references via ``ReferenceField``)."""
+
+    serializer_related_field = ReferenceField
+
+
+@lru_cache(maxsize=256)
+def _serializer(options: ResourceOptions, version: int) -> type[EntitySerializer]:
+    pk = options.pk_name
+    read_only = [*options.read_only_fields, pk]
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": options.model,
+            "fields": options.exposed_fields(),
+            "read_only_fields": read_only,
+        },
+    )
+    return type(f"{options.model.__name__}EntitySerializer", (EntitySerializer,), {"Meta": meta})
+
+
+def serializer_for(options: ResourceOptions) -> type[EntitySerializer]:
+    """The write serializer of a registration (generated once per registry version)."""
+    from .registry import site
+
+    return _serializer(options, site.version)
+
+
+def plain_errors(errors: Any) -> Any:
+    """DRF error structures (``ReturnDict``, ``ErrorDetail``) as plain dicts, lists and str."""
+    if isinstance(errors, dict):
+        return {str(k): plain_errors(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [plain_errors(v) for v in errors]
+    return str(errors)
+
+
+def _check_keys(options: ResourceOptions, data: Any) -> dict:
+    if data in ("", None):
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidData({"non_field_errors": ["Expected an object of field values."]})
+    exposed = set(options.exposed_fields())
+    unknown = [key for key in data if key not in exposed]
+    if unknown:
+        raise UnknownProperties(unknown)
+    return data
+
+
+def _unsaved(options: ResourceOptions, validated: dict) -> Any:
+    m2m = {f.name for f in options.opts.many_to_many}
+    return options.model(**{k: v for k, v in validated.items() if k not in m2m})
+
+
+def create_entities(options: ResourceOptions, request: Any, data: Any) -> list[Any]:
+    """Create one entity (``data`` a dict) or several (a list): all or none. Returns the pks."""
+    rows = data if isinstance(data, list) else [data]
+    bulk = isinstance(data, list)
+    if bulk and not rows:
+        raise InvalidData({"non_field_errors": ["Expected at least one entity."]})
+    serializer_class = serializer_for(options)
+    context = {"request": request}
+    serializers_, errors = [], {}
+    for index, row in enumerate(rows):
+        try:
+            values = _check_keys(options, row)
+        except (InvalidData, UnknownProperties) as exc:
+            if not bulk:
+                raise
+            errors[str(index)] = getattr(exc, "errors", None) or {"non_field_errors": [exc.message]}
+            continue
+        serializer = serializer_class(data=values, context=context)
+        if not serializer.is_valid():
+            errors[str(index)] = plain_errors(serializer.errors)
+        serializers_.append(serializer)
+    if errors:
+        raise InvalidData(errors if bulk else errors["0"])
+    for serializer in serializers_:
+        check_object_access(
+            options, request, _unsaved(options, serializer.validated_data), "create"
+        )
+    with transaction.atomic():
+        return [serializer.save().pk for serializer in serializers_]
+
+
+def get_instance(options: ResourceOptions, request: Any, pk: Any) -> Any:
+    """The stored instance the request may see (``queryset_hook`` applied) or ``EntityNotFound``."""
+    instance = base_queryset(options, request).filter(pk=coerce_pk(options, pk)).first()
+    if instance is None:
+        raise EntityNotFound()
+    return instance
+
+
+def update_entity(
+    options: ResourceOptions, request: Any, pk: Any, data: Any, *, partial: bool = True
+) -> Any:
+    """Update the entity ``pk`` with ``data`` (partial by default). Returns the pk."""
+    values = dict(_check_keys(options, data))
+    pk_name = options.pk_name
+    if pk_name in values:
+        sent = values.pop(pk_name)
+        if sent not in (None, "") and str(sent) != str(pk):
+            raise InvalidIdentifier()
+    with transaction.atomic():
+        instance = get_instance(options, request, pk)
+        check_object_access(options, request, instance, "update")
+        serializer = serializer_for(options)(
+            instance, data=values, partial=partial, context={"request": request}
+        )
+        if not serializer.is_valid():
+            raise InvalidData(plain_errors(serializer.errors))
+        return serializer.save().pk
+
+
+def delete_entity(options: ResourceOptions, request: Any, pk: Any) -> None:
+    with transaction.atomic():
+        instance = get_instance(options, request, pk)
+        check_object_access(options, request, instance, "delete")
+        instance.delete()
+
+
+__all__ = [
+    "EntitySerializer",
+    "ReferenceField",
+    "create_entities",
+    "delete_entity",
+    "get_instance",
+    "plain_errors",
+    "serializer_for",
+    "update_entity",
+]

@@ -1,0 +1,935 @@
+"""Drupal's ``user`` resource on any Django user model (spec §7, §8, §9).
+
+Field mapping (``get_user_model()``): ``uid`` = pk (anonymous: the integer 0), ``name`` =
+``USERNAME_FIELD``, ``mail`` = ``EMAIL_FIELD``, ``pass`` (write-only, never rendered),
+``status`` = ``is_active`` as ``"1"``/``"0"``, ``created`` = ``date_joined``, ``access`` and
+``login`` = ``last_login`` as Unix timestamps (strings, as Drupal loads them from the database;
+``login`` is an integer in the login reply), ``roles`` = ``{"2": "authenticated user"}`` plus
+the user's groups keyed by ``pk + USER_ROLE_ID_OFFSET``, ``uuid`` when ``USER_UUID_FIELD`` is
+set, and whatever the ``USER_PROFILE_FIELDS`` hook adds.
+
+Deliberate deviations from Drupal, for security (documented in ``docs/user-resource.md``):
+``request_new_password`` always answers ``[true]``; the "blocked" 403 of ``login`` is only given
+when the password is right; changing one's own ``mail`` or ``pass`` needs ``current_pass`` (as
+Drupal's account form does); Django's own ``is_staff``/``is_superuser``/``groups``/... fields are
+never writable through the API.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    password_validation,
+    update_session_auth_hash,
+)
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.http import http_date
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from ..authentication import csrf_token
+from ..conf import services_settings
+from ..exceptions import ServicesError
+from ..resources import Arg, Resource, action, operation, register_resource, targeted_action
+from ..results import Result
+
+ANONYMOUS_ROLE = {"1": "anonymous user"}
+AUTHENTICATED_ROLE = {"2": "authenticated user"}
+#: Keys the profile hook may not set: secrets, and what sanitising decides.
+PROTECTED_KEYS = frozenset({"pass", "password", "mail", "uid"})
+_TRUE = {"1", "true", "on", "yes"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return value is not None and str(value).strip().lower() in _TRUE
+
+
+def placeholder(value: Any) -> str:
+    """Drupal's ``%name`` placeholder."""
+    return f'<em class="placeholder">{escape(str(value))}</em>'
+
+
+def timestamp(value: datetime | None) -> int:
+    return int(value.timestamp()) if value else 0
+
+
+def email_field() -> str:
+    return get_user_model().get_email_field_name()
+
+
+def has_field(name: str) -> bool:
+    try:
+        get_user_model()._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _perm(action_name: str) -> str:
+    meta = get_user_model()._meta
+    return f"{meta.app_label}.{action_name}_{meta.model_name}"
+
+
+def is_user_admin(user: Any) -> bool:
+    """Drupal's ``administer users``: a superuser or the ``change_user`` permission."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or user.has_perm(_perm("change"))
+
+
+def can_view_profiles(user: Any) -> bool:
+    """Drupal's ``access user profiles``: the ``view_user`` permission (or admin), or any
+    signed-in user when ``AUTHENTICATED_CAN_VIEW_PROFILES`` grants it to every account (as
+    community sites such as Warmshowers do)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if services_settings.AUTHENTICATED_CAN_VIEW_PROFILES:
+        return True
+    return is_user_admin(user) or bool(user.has_perm(_perm("view")))
+
+
+def is_self(viewer: Any, account: Any) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False)) and viewer.pk == account.pk
+
+
+def client_ip(request: Any) -> str:
+    """REMOTE_ADDR, or DRF's ``X-Forwarded-For`` rule when ``NUM_PROXIES`` is configured
+    (an unconfigured proxy count would let clients spoof their address)."""
+    django_request = getattr(request, "_request", request)
+    if api_settings.NUM_PROXIES:
+        return BaseThrottle().get_ident(django_request)
+    return django_request.META.get("REMOTE_ADDR", "")
+
+
+def role_id(group_pk: int) -> str:
+    return str(group_pk + services_settings.USER_ROLE_ID_OFFSET)
+
+
+def roles_of(user: Any) -> dict[str, str]:
+    roles = dict(AUTHENTICATED_ROLE)
+    groups = getattr(user, "groups", None)
+    if groups is not None:
+        for pk, name in groups.values_list("pk", "name"):
+            roles[role_id(pk)] = name
+    return roles
+
+
+def account_data(user: Any, request: Any, *, with_mail: bool) -> dict[str, Any]:
+    """The sanitised account as Drupal renders it (DB values as strings)."""
+    last_login = getattr(user, "last_login", None)
+    data: dict[str, Any] = {"uid": str(user.pk), "name": user.get_username()}
+    if with_mail:
+        data["mail"] = getattr(user, email_field(), "") or ""
+    data["created"] = str(timestamp(getattr(user, "date_joined", None)))
+    data["access"] = str(timestamp(last_login))
+    data["login"] = str(timestamp(last_login))
+    data["status"] = "1" if getattr(user, "is_active", True) else "0"
+    data["roles"] = roles_of(user)
+    uuid_field = services_settings.USER_UUID_FIELD
+    if uuid_field:
+        value = (
+            get_user_model()
+            ._default_manager.filter(pk=user.pk)
+            .values_list(uuid_field, flat=True)
+            .first()
+        )
+        data["uuid"] = str(value) if value is not None else None
+    hook = services_settings.USER_PROFILE_FIELDS
+    if hook is not None:
+        extra = hook(user, request) or {}
+        data.update({k: v for k, v in extra.items() if k not in PROTECTED_KEYS})
+    return data
+
+
+def anonymous_data(request: Any) -> dict[str, Any]:
+    return {
+        "uid": 0,
+        "hostname": client_ip(request),
+        "roles": dict(ANONYMOUS_ROLE),
+        "cache": 0,
+        "timestamp": int(time.time()),
+    }
+
+
+def form_error(errors: dict[str, str]) -> ServicesError:
+    """406 with Drupal's form-error shape; the status line gets the messages without tags."""
+    return ServicesError(" ".join(errors.values()), 406, data={"form_errors": dict(errors)})
+
+
+def site_name() -> str:
+    return services_settings.SITE_NAME
+
+
+def set_session_cookie(response: Any, django_request: Any) -> None:
+    """Set the session cookie as Django's SessionMiddleware would, plus ``Secure`` on HTTPS
+    and always ``HttpOnly`` (so the cookie is exactly ``<session_name>=<sessid>``)."""
+    session = django_request.session
+    if session.get_expire_at_browser_close():
+        max_age, expires = None, None
+    else:
+        max_age = session.get_expiry_age()
+        expires = http_date(time.time() + max_age)
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        session.session_key,
+        max_age=max_age,
+        expires=expires,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE or django_request.is_secure(),
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+    patch_vary_headers(response, ("Cookie",))
+
+
+# --------------------------------------------------------------------------- throttling
+
+
+class LoginThrottle:
+    """Failed-login counters per username and per client IP in Django's cache (fixed window).
+
+    With a shared cache (Redis) the counters are shared by every worker process.
+    """
+
+    def __init__(self, username: str, ip: str) -> None:
+        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+        self.keys = [
+            (f"services_api:login:name:{digest}", services_settings.LOGIN_ATTEMPTS_PER_USERNAME),
+            (f"services_api:login:ip:{ip}", services_settings.LOGIN_ATTEMPTS_PER_IP),
+        ]
+        self.window = services_settings.LOGIN_THROTTLE_WINDOW
+
+    def check(self) -> None:
+        counts = cache.get_many([key for key, _ in self.keys])
+        for key, limit in self.keys:
+            if counts.get(key, 0) >= limit:
+                until = cache.get(key + ":until") or (time.time() + self.window)
+                retry = max(1, int(until - time.time()))
+                raise ServicesError(
+                    "Too many login attempts. Try again later.",
+                    429,
+                    headers={"Retry-After": str(retry)},
+                )
+
+    def failed(self) -> None:
+        for key, _ in self.keys:
+            if cache.add(key, 0, self.window):
+                cache.set(key + ":until", time.time() + self.window, self.window)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, self.window)
+
+    def succeeded(self) -> None:
+        """A successful login clears the username's counter (Drupal's flood clear)."""
+        key = self.keys[0][0]
+        cache.delete_many([key, key + ":until"])
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def _reset_instructions(request: Any, user: Any) -> str:
+    token = default_token_generator.make_token(user)
+    ctx = getattr(request, "services", None)
+    url = ctx.resource_uri("user", "user_pass_reset") if ctx else "user/user_pass_reset"
+    return (
+        f"To set a new password, POST to {url} with:\n\n"
+        f"  uid: {user.pk}\n  hashed_pass: {token}\n  pass: <your new password>\n\n"
+        "This one-time token stops working once it is used or the password changes."
+    )
+
+
+def send_password_reset_mail(request: Any, user: Any) -> None:
+    mail = getattr(user, email_field(), "")
+    if not mail:
+        return
+    name = user.get_username()
+    send_mail(
+        f"Replacement login information for {name} at {site_name()}",
+        f"{name},\n\nA request to reset the password for your account has been made at "
+        f"{site_name()}.\n\n{_reset_instructions(request, user)}\n",
+        None,
+        [mail],
+    )
+
+
+def send_welcome_mail(request: Any, user: Any) -> None:
+    mail = getattr(user, email_field(), "")
+    if not mail:
+        return
+    name = user.get_username()
+    send_mail(
+        f"Account details for {name} at {site_name()}",
+        f"{name},\n\nThank you for registering at {site_name()}. Your username is {name}.\n\n"
+        f"If you have no password yet, or forgot it: {_reset_instructions(request, user)}\n",
+        None,
+        [mail],
+    )
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _password_value(value: Any, errors: dict[str, str]) -> str | None:
+    """``pass`` is a string or ``{"pass1": ..., "pass2": ...}``."""
+    if isinstance(value, dict):
+        first, second = value.get("pass1"), value.get("pass2")
+        if first != second:
+            errors["pass"] = "The specified passwords do not match."
+            return None
+        value = first
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        errors["pass"] = "The password must be a string."
+        return None
+    return value
+
+
+def _validate_name(name: Any, errors: dict[str, str], exclude_pk: Any = None) -> str | None:
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = "Username field is required."
+        return None
+    name = name.strip()
+    User = get_user_model()
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.run_validators(name)
+    except ValidationError as exc:
+        errors["name"] = " ".join(str(m) for m in exc.messages)
+        return None
+    if getattr(field, "max_length", None) and len(name) > field.max_length:
+        errors["name"] = f"The username {placeholder(name)} is too long."
+        return None
+    taken = User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": name})
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        errors["name"] = f"The name {placeholder(name)} is already taken."
+        return None
+    return name
+
+
+def _validate_mail(
+    mail: Any, errors: dict[str, str], *, anonymous: bool, exclude_pk: Any = None
+) -> str | None:
+    if not isinstance(mail, str) or not mail.strip():
+        errors["mail"] = "E-mail address field is required."
+        return None
+    mail = mail.strip()
+    try:
+        validate_email(mail)
+    except ValidationError:
+        errors["mail"] = f"The e-mail address {placeholder(mail)} is not valid."
+        return None
+    User = get_user_model()
+    taken = User._default_manager.filter(**{f"{email_field()}__iexact": mail})
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        if anonymous:
+            errors["mail"] = (
+                f"The e-mail address {placeholder(mail)} is already registered. "
+                "Have you forgotten your password?"
+            )
+        else:
+            errors["mail"] = f"The e-mail address {placeholder(mail)} is already taken."
+        return None
+    return mail
+
+
+def _validate_password(password: str, user: Any, errors: dict[str, str]) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors["pass"] = " ".join(str(m) for m in exc.messages)
+
+
+def _set_roles(user: Any, roles: Any) -> None:
+    """Drupal's ``roles{rid: rid}`` (or a list of rids) -> the user's groups."""
+    if getattr(user, "groups", None) is None:
+        return
+    if isinstance(roles, dict):
+        values = [k for k, v in roles.items() if v not in (0, "0", "", None, False)]
+    elif isinstance(roles, list):
+        values = roles
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    offset = services_settings.USER_ROLE_ID_OFFSET
+    pks = set()
+    for rid in values:
+        try:
+            pk = int(str(rid)) - offset
+        except ValueError:
+            continue
+        if pk > 0:
+            pks.add(pk)
+    user.groups.set(Group.objects.filter(pk__in=pks))
+
+
+# --------------------------------------------------------------------------- index
+
+
+INDEX_COLUMNS = {
+    "uid": "pk",
+    "name": None,  # USERNAME_FIELD
+    "mail": None,  # EMAIL_FIELD
+    "created": "date_joined",
+    "access": "last_login",
+    "login": "last_login",
+    "status": "is_active",
+}
+#: Offsets beyond this cannot exist (and overflow some databases): an empty page.
+MAX_OFFSET = 2**62
+TIME_COLUMNS = frozenset({"created", "access", "login"})
+OPERATORS = {
+    "=": "in",
+    "IN": "in",
+    "!=": "not_in",
+    "<>": "not_in",
+    "NOT IN": "not_in",
+    "<": "lt",
+    "<=": "lte",
+    ">": "gt",
+    ">=": "gte",
+    "LIKE": "like",
+    "NOT LIKE": "not_like",
+}
+
+
+def invalid_query(detail: str) -> ServicesError:
+    return ServicesError(
+        "Invalid query provided, double check that the fields and parameters you defined are "
+        f"correct and exist. {detail}",
+        406,
+    )
+
+
+def index_columns() -> dict[str, str]:
+    User = get_user_model()
+    columns = {}
+    for column, path in INDEX_COLUMNS.items():
+        if column == "name":
+            path = User.USERNAME_FIELD
+        elif column == "mail":
+            path = email_field()
+        if path == "pk" or has_field(path):
+            columns[column] = path
+    return columns
+
+
+def _convert(column: str, value: str) -> Any:
+    if column == "uid":
+        number = int(value)
+        if not -(2**63) <= number < 2**63:
+            raise ValueError(value)
+        return number
+    if column == "status":
+        return value.strip().lower() in _TRUE
+    if column in TIME_COLUMNS:
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
+        return moment if settings.USE_TZ else timezone.make_naive(moment)
+    return value
+
+
+def _like_lookup(path: str, pattern: str) -> tuple[str, str]:
+    inner = pattern.strip("%")
+    if "%" in inner or "_" in inner:
+        raise invalid_query(f"Unsupported LIKE pattern {pattern!r}.")
+    if pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
+        return f"{path}__icontains", inner
+    if pattern.endswith("%"):
+        return f"{path}__istartswith", inner
+    if pattern.startswith("%"):
+        return f"{path}__iendswith", inner
+    return f"{path}__iexact", inner
+
+
+def _csv_values(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    rows = list(csv.reader([str(value)], skipinitialspace=True))
+    return rows[0] if rows else [""]
+
+
+# --------------------------------------------------------------------------- resource
+
+
+@register_resource
+class UserResource(Resource):
+    """Drupal's ``user`` resource."""
+
+    name = "user"
+    id_key = "uid"
+
+    # ---- loading and access
+
+    def load(self, request: Any, uid: Any) -> Any:
+        """The account for ``uid`` or ``404 There is no user with ID <uid>.`` (cached)."""
+        cached = getattr(request, "_services_account", None)
+        if cached is not None and str(cached.pk) == str(uid):
+            return cached
+        User = get_user_model()
+        try:
+            account = User._default_manager.filter(pk=uid).first()
+        except (ValueError, TypeError, ValidationError):
+            account = None
+        if account is None:
+            raise ServicesError(f"There is no user with ID {uid}.", 404)
+        request._services_account = account
+        return account
+
+    def can_view(self, request, kwargs) -> bool:
+        if str(kwargs["uid"]) == "0":
+            return False
+        account = self.load(request, kwargs["uid"])
+        viewer = request.user
+        if is_self(viewer, account) or is_user_admin(viewer):
+            return True
+        return can_view_profiles(viewer) and getattr(account, "is_active", True)
+
+    def can_update(self, request, kwargs) -> bool:
+        if str(kwargs["uid"]) == "0":
+            return False
+        account = self.load(request, kwargs["uid"])
+        return is_self(request.user, account) or is_user_admin(request.user)
+
+    def can_administer(self, request, kwargs) -> bool:
+        if not is_user_admin(request.user):
+            return False
+        if "uid" in kwargs:
+            self.load(request, kwargs["uid"])
+        return True
+
+    def can_cancel(self, request, kwargs) -> bool:
+        return self.can_update(request, kwargs)
+
+    def can_create(self, request, kwargs) -> bool:
+        viewer = request.user
+        if is_user_admin(viewer):
+            return True
+        return not viewer.is_authenticated and request.services.endpoint.allow_registration
+
+    def can_index(self, request, kwargs) -> bool:
+        return can_view_profiles(request.user)
+
+    @staticmethod
+    def refuse_admin_account(account: Any, verb: str) -> None:
+        if str(account.pk) == "1":
+            raise ServicesError(f"The admin user cannot be {verb}.", 403)
+
+    # ---- CRUD
+
+    @operation("retrieve", args=[Arg("uid", source="path")], access="can_view")
+    def retrieve(self, request, uid):
+        account = self.load(request, uid)
+        viewer = request.user
+        with_mail = is_self(viewer, account) or is_user_admin(viewer)
+        return account_data(account, request, with_mail=with_mail)
+
+    @operation(
+        "create",
+        args=[Arg("account", None, whole_body=True, wrapper="account")],
+        access="can_create",
+    )
+    def create(self, request, account):
+        return self.create_account(request, account)
+
+    @action(args=[Arg("account", None, whole_body=True, wrapper="account")], access="can_create")
+    def register(self, request, account):
+        return self.create_account(request, account)
+
+    def create_account(self, request, account: Any) -> dict[str, str]:
+        if not isinstance(account, dict):
+            account = {}
+        viewer = request.user
+        admin = is_user_admin(viewer)
+        anonymous = not viewer.is_authenticated
+        errors: dict[str, str] = {}
+        name = _validate_name(account.get("name"), errors)
+        mail = _validate_mail(account.get("mail"), errors, anonymous=anonymous)
+        password = _password_value(account.get("pass"), errors)
+        User = get_user_model()
+        candidate = User(**{User.USERNAME_FIELD: name or "", email_field(): mail or ""})
+        if password:
+            _validate_password(password, candidate, errors)
+        if errors:
+            raise form_error(errors)
+        try:
+            with transaction.atomic():
+                if password:
+                    candidate.set_password(password)
+                else:
+                    candidate.set_unusable_password()
+                if admin and account.get("status") is not None and has_field("is_active"):
+                    candidate.is_active = truthy(account.get("status"))
+                candidate.save()
+                if admin and account.get("roles"):
+                    _set_roles(candidate, account["roles"])
+        except IntegrityError:
+            raise form_error({"name": f"The name {placeholder(name)} is already taken."}) from None
+        if (anonymous and not password) or truthy(account.get("notify")):
+            send_welcome_mail(request, candidate)
+        return {
+            "uid": str(candidate.pk),
+            "uri": request.services.resource_uri("user", candidate.pk),
+        }
+
+    @operation(
+        "update",
+        args=[Arg("uid", source="path"), Arg("data", None, whole_body=True, wrapper="data")],
+        access="can_update",
+    )
+    def update(self, request, uid, data):
+        account = self.load(request, uid)
+        if not isinstance(data, dict):
+            data = {}
+        viewer = request.user
+        admin = is_user_admin(viewer)
+        errors: dict[str, str] = {}
+        changes: dict[str, Any] = {}
+        echo: dict[str, Any] = {}
+        User = get_user_model()
+        if "name" in data and data["name"] != account.get_username():
+            if not admin:
+                raise ServicesError("You are not allowed to change your username.", 406)
+            name = _validate_name(data["name"], errors, exclude_pk=account.pk)
+            if name:
+                changes[User.USERNAME_FIELD] = echo["name"] = name
+        current_mail = getattr(account, email_field(), "") or ""
+        if "mail" in data and data["mail"] != current_mail:
+            mail = _validate_mail(data["mail"], errors, anonymous=False, exclude_pk=account.pk)
+            if mail:
+                changes[email_field()] = echo["mail"] = mail
+        password = _password_value(data.get("pass"), errors) if "pass" in data else None
+        if password:
+            _validate_password(password, account, errors)
+        if not admin and (password or email_field() in changes):
+            current = data.get("current_pass")
+            if not (isinstance(current, str) and account.check_password(current)):
+                what = "Password" if password else "E-mail address"
+                errors["current_pass"] = (
+                    "Your current password is missing or incorrect; it's required to change "
+                    f"the {placeholder(what)}."
+                )
+        if admin and data.get("status") is not None and has_field("is_active"):
+            changes["is_active"] = truthy(data["status"])
+            echo["status"] = "1" if changes["is_active"] else "0"
+        if errors:
+            raise form_error(errors)
+        with transaction.atomic():
+            for attr, value in changes.items():
+                setattr(account, attr, value)
+            if password:
+                account.set_password(password)
+            if changes or password:
+                account.save()
+            if admin and data.get("roles") is not None:
+                _set_roles(account, data["roles"])
+        if password and is_self(viewer, account) and hasattr(request._request, "session"):
+            # Keep the caller logged in; other sessions of the account end (Drupal too).
+            update_session_auth_hash(request._request, account)
+        return {**echo, "uid": str(account.pk), "roles": roles_of(account)}
+
+    @operation("delete", args=[Arg("uid", source="path")], access="can_administer")
+    def delete(self, request, uid):
+        account = self.load(request, uid)
+        self.refuse_admin_account(account, "deleted")
+        with transaction.atomic():
+            account.delete()
+        return True
+
+    @operation(
+        "index",
+        args=[
+            Arg("page", int, source="query", required=False, default=0),
+            Arg("fields", str, source="query", required=False, default="*"),
+            Arg("parameters", dict, source="query", required=False, default=None),
+            Arg("pagesize", int, source="query", required=False, default=None),
+            Arg("options", dict, source="query", required=False, default=None),
+        ],
+        access="can_index",
+    )
+    def index(self, request, page, fields, parameters, pagesize, options):
+        viewer = request.user
+        admin = is_user_admin(viewer)
+        columns = index_columns()
+        if fields in (None, "", "*"):
+            wanted = list(columns)
+        else:
+            wanted = [f.strip() for f in fields.split(",") if f.strip()]
+            unknown = [f for f in wanted if f not in columns]
+            if unknown:
+                raise invalid_query(f"Unknown field {unknown[0]}.")
+        options = options or {}
+        ops = options.get("parameters_op") or {}
+        orderby = options.get("orderby") or {}
+        if not isinstance(ops, dict) or not isinstance(orderby, dict):
+            raise invalid_query("options[parameters_op] and options[orderby] must be maps.")
+        queryset = get_user_model()._default_manager.all()
+        for column, value in (parameters or {}).items():
+            if column not in columns or (column == "mail" and not admin):
+                raise invalid_query(f"Unknown parameter {column}.")
+            queryset = self._filter(queryset, column, columns[column], value, ops.get(column))
+        order = []
+        for column, direction in orderby.items():
+            if column not in columns or (column == "mail" and not admin):
+                raise invalid_query(f"Unknown order field {column}.")
+            desc = str(direction).strip().upper() == "DESC"
+            order.append(("-" if desc else "") + columns[column])
+        if not order:
+            order = ["-date_joined" if has_field("date_joined") else "-pk"]
+        endpoint = request.services.endpoint
+        cap = endpoint.max_page_size if admin else endpoint.page_size
+        size = endpoint.page_size if not pagesize or pagesize < 1 else min(pagesize, cap)
+        start = max(page or 0, 0) * size
+        if start >= MAX_OFFSET:
+            return []
+        paths = sorted({columns[c] for c in wanted} | {"pk"})
+        rows = queryset.order_by(*order, "-pk").values(*paths)[start : start + size]
+        result = []
+        for row in rows:
+            item: dict[str, Any] = {}
+            for column in wanted:
+                if column == "mail" and not (admin or row["pk"] == viewer.pk):
+                    continue
+                value = row[columns[column]]
+                if column in TIME_COLUMNS:
+                    value = str(timestamp(value))
+                elif column == "status":
+                    value = "1" if value else "0"
+                else:
+                    value = "" if value is None else str(value)
+                item[column] = value
+            item["uri"] = request.services.resource_uri("user", row["pk"])
+            result.append(item)
+        return result
+
+    @staticmethod
+    def _filter(queryset, column: str, path: str, value: Any, op: Any):
+        operator = str(op).strip().upper() if op else "IN"
+        lookup = OPERATORS.get(operator)
+        if lookup is None:
+            raise invalid_query(f"Unsupported operator {op}.")
+        values = _csv_values(value)
+        try:
+            if lookup in ("like", "not_like"):
+                key, pattern = _like_lookup(path, values[0])
+                q = {key: pattern}
+                return queryset.exclude(**q) if lookup == "not_like" else queryset.filter(**q)
+            converted = [_convert(column, v) for v in values]
+        except (ValueError, OverflowError, OSError):
+            raise invalid_query(f"Invalid value for {column}.") from None
+        if lookup == "in":
+            return queryset.filter(**{f"{path}__in": converted})
+        if lookup == "not_in":
+            return queryset.exclude(**{f"{path}__in": converted})
+        return queryset.filter(**{f"{path}__{lookup}": converted[0]})
+
+    # ---- session actions
+
+    @action(
+        args=[
+            Arg("username"),
+            Arg("password"),
+            Arg("bearer", None, required=False, default=None),
+        ]
+    )
+    def login(self, request, username, password, bearer):
+        viewer = request.user  # session + CSRF checked before "Already logged in"
+        if viewer.is_authenticated:
+            raise ServicesError(f"Already logged in as {viewer.get_username()}.", 406)
+        throttle = LoginThrottle(username, client_ip(request))
+        throttle.check()
+        django_request = request._request
+        user = self.authenticate(django_request, username, password)
+        if user is None:
+            throttle.failed()
+            raise ServicesError("Wrong username or password.", 401)
+        throttle.succeeded()
+        session = getattr(django_request, "session", None)
+        sessid = ""
+        if session is not None:
+            django_login(django_request, user)  # new session key, new CSRF token
+            session.save()
+            sessid = session.session_key
+            # The cookie is set below (with Secure on HTTPS); the middleware need not save.
+            session.modified = False
+        request.user = user
+        account = account_data(user, request, with_mail=True)
+        last_login = getattr(user, "last_login", None)
+        account["login"] = timestamp(last_login) if last_login else int(time.time())
+        result: dict[str, Any] = {
+            "sessid": sessid,
+            "session_name": settings.SESSION_COOKIE_NAME,
+            "token": csrf_token(django_request),
+            "user": account,
+        }
+        if truthy(bearer) or truthy(request.services.query.get("bearer")):
+            issue = _bearer_issuer()
+            if issue is not None:
+                token, expires = issue(user)
+                result["bearer_token"] = token
+                result["bearer_expires"] = int(expires.timestamp())
+        on_response = None
+        if session is not None:
+
+            def on_response(response):
+                set_session_cookie(response, django_request)
+
+        return Result(result, on_response=on_response)
+
+    @staticmethod
+    def authenticate(django_request: Any, username: str, password: str) -> Any:
+        """Exactly one password hash per attempt, whether or not the account exists.
+
+        A blocked account with the right password gets Drupal's 403; with a wrong one it is
+        indistinguishable from any other failure. Everyone else goes through Django's
+        ``authenticate()``; its ``ModelBackend`` hashes the password once for unknown names.
+        """
+        User = get_user_model()
+        try:
+            candidate = User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            candidate = None
+        if candidate is not None and not getattr(candidate, "is_active", True):
+            if candidate.check_password(password):
+                raise ServicesError(
+                    f"The username {username} has not been activated or is blocked.",
+                    403,
+                    data=f"The username {placeholder(username)} has not been activated or is "
+                    "blocked.",
+                )
+            return None
+        return authenticate(django_request, username=username, password=password)
+
+    @action()
+    def logout(self, request):
+        if not request.user.is_authenticated:
+            raise ServicesError("User is not logged in.", 406)
+        if hasattr(request._request, "session"):
+            django_logout(request._request)
+        request.user = AnonymousUser()
+        return True
+
+    @action()
+    def token(self, request):
+        return {"token": csrf_token(request._request)}
+
+    # ---- passwords and mails
+
+    @action(args=[Arg("name")])
+    def request_new_password(self, request, name):
+        """Always ``[true]``: unlike Drupal, never reveal whether the account exists."""
+        User = get_user_model()
+        manager = User._default_manager
+        account = manager.filter(**{f"{User.USERNAME_FIELD}__iexact": name}).first()
+        if account is None and name:
+            account = manager.filter(**{f"{email_field()}__iexact": name}).first()
+        if account is not None and getattr(account, "is_active", True):
+            send_password_reset_mail(request, account)
+        return True
+
+    @action(
+        args=[
+            Arg("uid"),
+            Arg("hashed_pass"),
+            Arg("pass"),
+            Arg("timestamp", None, required=False),
+        ]
+    )
+    def user_pass_reset(self, request, uid, hashed_pass, timestamp, **kwargs):
+        """Set a new password with the one-time token of the reset mail."""
+        new_password = kwargs["pass"]
+        invalid = ServicesError(
+            "You have tried to use a one-time login link that has either been used or is no "
+            "longer valid. Please request a new one.",
+            406,
+        )
+        User = get_user_model()
+        try:
+            account = User._default_manager.filter(pk=uid).first()
+        except (ValueError, TypeError, ValidationError):
+            account = None
+        if account is None or not getattr(account, "is_active", True):
+            raise invalid
+        if not default_token_generator.check_token(account, hashed_pass):
+            raise invalid
+        errors: dict[str, str] = {}
+        _validate_password(new_password, account, errors)
+        if errors:
+            raise form_error(errors)
+        with transaction.atomic():
+            account.set_password(new_password)
+            account.save()
+        return {"message": "Your password has been changed."}
+
+    @targeted_action(args=[Arg("uid", source="path")], access="can_administer")
+    def password_reset(self, request, uid):
+        send_password_reset_mail(request, self.load(request, uid))
+        return True
+
+    @targeted_action(args=[Arg("uid", source="path")], access="can_administer")
+    def resend_welcome_email(self, request, uid):
+        send_welcome_mail(request, self.load(request, uid))
+        return True
+
+    @targeted_action(args=[Arg("uid", source="path")], access="can_cancel")
+    def cancel(self, request, uid):
+        """Drupal's default cancel method (``user_cancel_block``): the account is blocked,
+        not deleted; its sessions stop working because an inactive user is never loaded."""
+        account = self.load(request, uid)
+        self.refuse_admin_account(account, "canceled")
+        if has_field("is_active"):
+            with transaction.atomic():
+                account.is_active = False
+                account.save()
+        if is_self(request.user, account) and hasattr(request._request, "session"):
+            django_logout(request._request)
+        return True
+
+
+def _bearer_issuer():
+    """``services_api.tokens.issue_bearer_token`` when that module is installed."""
+    try:
+        from .. import tokens
+    except ImportError:
+        return None
+    return getattr(tokens, "issue_bearer_token", None)
+
+
+__all__ = [
+    "LoginThrottle",
+    "UserResource",
+    "account_data",
+    "anonymous_data",
+    "is_user_admin",
+]
