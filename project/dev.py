@@ -47,7 +47,6 @@ def ensure_venv() -> None:
 
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     env.update(extra)
     return env
 
@@ -55,7 +54,7 @@ def base_env(**extra: str) -> dict[str, str]:
 def demo(args: list[str]) -> None:
     ensure_venv()
     port = args[0] if args else os.environ.get("PORT", "8000")
-    env = base_env()
+    env = base_env(DJANGO_SETTINGS_MODULE="project.settings")
     password = env.setdefault("DEMO_ADMIN_PASSWORD", "admin")
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     run(PYTHON, "manage.py", "seed_demo", "--articles", "2000", env=env)
@@ -72,6 +71,8 @@ def demo(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv()
+    # pytest takes its settings module from pyproject.toml (tests.settings).
+    os.environ.pop("DJANGO_SETTINGS_MODULE", None)
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     print("\n== pytest on SQLite ==", flush=True)
