@@ -226,9 +226,15 @@ def _prepare_resources(
             if not _check_names(enabled, f"{what}: {key}", errors):
                 continue
             label = kind.replace("_", " ")
-            for op in enabled:
-                if op not in resource.controllers[kind]:
+            missing = [op for op in enabled if op not in resource.controllers[kind]]
+            for op in missing:
+                if skip_unknown:
+                    # A Drupal export may enable controllers ours does not declare
+                    # (node/attach_file): drop them, say so, import the rest.
+                    notes.append(f"resource {name!r} has no {label} {op!r}; skipped")
+                else:
                     errors.append(f"{where}: resource {name!r} has no {label} {op!r}")
+            enabled = [op for op in enabled if op not in missing] if skip_unknown else enabled
             values[key] = _sorted_controllers(key, enabled)
         if len(values) != len(RESOURCE_KINDS):
             continue
