@@ -76,7 +76,7 @@ PASSWORD_HASH_RE = re.compile(rb"pbkdf2_sha256\$|md5\$|\$S\$|drupal7\$|argon2")
 def no_password_leaks(monkeypatch):
     """Fail if any response body served in the test contains a password hash.
 
-    Opt in with ``pytestmark = pytest.mark.usefixtures("no_password_leaks")``. Every response
+    Used by every test (see ``_no_password_leaks_anywhere``). Every response
     through Django's handler (the test client) is scanned; the fixture's value is a function
     that scans bodies received from elsewhere (the live server).
     """
@@ -97,3 +97,9 @@ def no_password_leaks(monkeypatch):
 
     monkeypatch.setattr(BaseHandler, "get_response", get_response)
     return check
+
+
+@pytest.fixture(autouse=True)
+def _no_password_leaks_anywhere(no_password_leaks):
+    """Every response of the whole suite is scanned for password hashes."""
+    yield
