@@ -67,6 +67,18 @@ class ResourceOptions:
     wrapper: str | None = None
     #: Reverse relations served as relationships: ``{"comments": "comment_set"}``.
     relationships: dict[str, str] | None = None
+    #: Core-style resource only: Drupal column name -> model field name, for the fields whose
+    #: Drupal name differs (``{"uid": "author"}``); the pk is always ``id_key``. Unmapped
+    #: fields keep their model name.
+    core_fields: dict[str, str] | None = None
+    #: Core-style resource only: default index order (model paths, ``-`` for descending);
+    #: ``None`` uses ``ordering``, then the model's ``Meta.ordering``.
+    core_ordering: Sequence[str] | None = None
+    #: Core-style resource only: ``{bundle: handler}``; a create whose body has
+    #: ``bundle_key`` equal to ``bundle`` calls ``handler(request, data) -> id`` instead of
+    #: saving this model (see docs/core-resources.md).
+    bundles: dict[str, Callable[[Any, dict], Any]] | None = None
+    bundle_key: str = "type"
 
     _OPTION_NAMES = (
         "name",
@@ -86,6 +98,10 @@ class ResourceOptions:
         "id_key",
         "wrapper",
         "relationships",
+        "core_fields",
+        "core_ordering",
+        "bundles",
+        "bundle_key",
     )
 
     def __init__(self, model: type[models.Model], **overrides: Any) -> None:
@@ -180,10 +196,45 @@ class ResourceOptions:
                 self._fail("relationships", f"{relation!r}: no reverse relation {accessor!r}.")
         if self.core_name and not self.id_key:
             self._fail("id_key", "a core-style resource (core_name) needs an id_key such as 'nid'.")
+        self._validate_core()
         for hook in ("queryset_hook", "object_access"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
                 self._fail(hook, "must be callable.")
+
+    def _validate_core(self) -> None:
+        core_only = ("core_fields", "core_ordering", "bundles")
+        if not self.core_name:
+            for option in core_only:
+                if getattr(self, option):
+                    self._fail(option, "only applies to a core-style resource (set core_name).")
+            return
+        mapping = self.core_fields or {}
+        if not isinstance(mapping, dict):
+            self._fail("core_fields", "must be a dict of Drupal name -> model field name.")
+        exposed = self.exposed_fields()
+        taken: dict[str, str] = {}
+        for drupal, name in mapping.items():
+            if not isinstance(drupal, str) or not drupal.isidentifier():
+                self._fail("core_fields", f"{drupal!r} is not a valid column name.")
+            self._check_field("core_fields", name)
+            if name not in exposed:
+                self._fail("core_fields", f"{name!r} is not an exposed field.")
+            if name == self.pk_name or drupal == self.id_key:
+                self._fail("core_fields", f"the pk is always named by id_key ({self.id_key!r}).")
+        renamed = {name: drupal for drupal, name in mapping.items()}
+        for name in exposed:
+            core = self.id_key if name == self.pk_name else renamed.get(name, name)
+            if core in taken:
+                self._fail("core_fields", f"{core!r} would name both {taken[core]!r} and {name!r}.")
+            taken[core] = name
+        for name in self.core_ordering or ():
+            self._check_path("core_ordering", name.lstrip("-"))
+        for bundle, handler in (self.bundles or {}).items():
+            if not isinstance(bundle, str) or not callable(handler):
+                self._fail("bundles", f"{bundle!r} needs a callable handler(request, data).")
+        if not isinstance(self.bundle_key, str) or not self.bundle_key:
+            self._fail("bundle_key", "must be a body key such as 'type'.")
 
 
 __all__ = ["LOOKUPS", "PROCESSORS", "ResourceOptions"]

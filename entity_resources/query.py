@@ -56,7 +56,8 @@ def value_columns(
 
 
 def fetch_m2m(spec: FieldSpec, ids: Sequence[Any], processor: str) -> dict[Any, list[tuple]]:
-    """``{pk: [(related id, uuid or None), ...]}`` for ``ids``: one query on the through table."""
+    """``{pk: [(related id, uuid or None), ...]}`` for ``ids``: one query on the through table,
+    related ids ascending (stable whatever order the links were added in)."""
     if not ids:
         return {}
     columns = [spec.source_attname, spec.target_attname]
@@ -65,7 +66,7 @@ def fetch_m2m(spec: FieldSpec, ids: Sequence[Any], processor: str) -> dict[Any, 
         columns.append(spec.uuid_path)
     rows = (
         spec.through._default_manager.filter(**{f"{spec.source_attname}__in": list(ids)})
-        .order_by(spec.through._meta.pk.attname)
+        .order_by(spec.source_attname, spec.target_attname)
         .values_list(*columns)
     )
     out: dict[Any, list[tuple]] = {}

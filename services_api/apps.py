@@ -12,4 +12,4 @@ class ServicesApiConfig(AppConfig):
         # Imported for their side effects: registering checks, signal receivers, the
         # authenticators (tokens), the built-in user/system resources (builtin) and the
         # entity_* resources (entity_adapter).
-        from . import builtin, checks, conf, entity_adapter, signals, tokens  # noqa: F401
+        from . import builtin, checks, conf, core_resources, entity_adapter, signals, tokens  # noqa: F401

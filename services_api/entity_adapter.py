@@ -15,6 +15,20 @@ the list); an update body must carry the URL's id or none
 is ``404 Not found : Entity or revision not found``. Relationships
 (``entity_article/5/comments``) are paged like index and answer ``[]`` when empty.
 
+Response style ``restws`` (the Course document, endpoint setting): index answers the envelope
+``{self, first, last?, prev?, next?, list}`` with absolute URLs that keep the query string (an
+empty index is 200 with ``"list": []``); create answers 201 ``{uri, id, resource, uuid}`` with a
+``Location`` header; update and delete answer 200 with an EMPTY body; references name the
+resource the endpoint serves them under (its alias). See ``docs/response-styles.md``.
+
+Both styles: retrieve and index carry a weak ``ETag`` of the data; ``If-None-Match`` naming it
+answers ``304 Not Modified`` with no body; ``If-Match`` on update/delete is compared with the
+current full representation (the retrieve without ``fields``) and answers 412 when stale.
+Counting (``Prefer: count=exact|estimated|none``, else the endpoint's ``count_mode`` for the
+restws style; services style counts only when the header asks) fills the envelope's ``last`` or
+the ``X-Total-Count`` header. ``?cursor=`` switches an index to keyset pages
+(``entity_resources.listing``): ``Link: <url>; rel="next"`` (services) or the envelope's ``next``.
+
 The response of each operation goes through ``EntityResource.<op>_response`` so other response
 styles can be added by overriding or branching there.
 """
@@ -26,16 +40,26 @@ from typing import Any
 
 import entity_resources
 from entity_resources.exceptions import EntityAccessDenied, EntityError
+from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
+from entity_resources.pagination import COUNT_MODES, page_url, restws_envelope
 from entity_resources.permissions import has_operation_permission
-from entity_resources.plan import RenderContext
-from entity_resources.query import IndexPage, base_queryset, build_index, retrieve_row, rows_by_pk
+from entity_resources.plan import (
+    FOREIGN_KEY,
+    MANY_TO_MANY,
+    RenderContext,
+    field_plan,
+    related_uuid_path,
+)
+from entity_resources.query import IndexPage, base_queryset, retrieve_row, rows_by_pk
 from entity_resources.writing import create_entities, delete_entity, update_entity
 
 from .conf import services_settings
 from .errors import access_denied
+from .etags import check_if_match, etag_for, not_modified
 from .exceptions import ServicesError
 from .resources import Arg, Resource, operation, registry, relationship
+from .results import Result
 
 #: Entity operations -> DRF viewset actions (for registrations with ``permission_classes``).
 _DRF_ACTIONS = {
@@ -69,6 +93,88 @@ def to_services_error(error: EntityError, request: Any) -> ServicesError:
     if isinstance(error, EntityAccessDenied):
         return access_denied(getattr(request, "user", None))
     return ServicesError(error.message, error.status, error.data)
+
+
+def requested_count_mode(request: Any) -> str | None:
+    """``Prefer: count=exact|estimated|none`` (RFC 7240 style); ``None`` when not sent.
+
+    Other preferences in the header are ignored; a bad ``count`` value is a 400.
+    """
+    header = request.META.get("HTTP_PREFER")
+    if not header:
+        return None
+    for part in header.replace(";", ",").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "count":
+            mode = value.strip().strip('"').lower()
+            if mode not in COUNT_MODES:
+                raise ServicesError(
+                    "Invalid Prefer header: count must be one of exact, estimated, none.", 400
+                )
+            return mode
+    return None
+
+
+def is_restws(request: Any) -> bool:
+    return request.services.endpoint.response_style == "restws"
+
+
+def count_mode(request: Any) -> str:
+    """The header's mode, else the endpoint's for the restws style; services style: ``none``."""
+    mode = requested_count_mode(request)
+    if mode is not None:
+        return mode
+    if is_restws(request):
+        return request.services.endpoint.count_mode or "exact"
+    return "none"
+
+
+def conditional(request: Any, data: Any, headers: dict[str, str] | None = None) -> Result:
+    """``data`` with its ``ETag``, or a bodiless ``304`` if ``If-None-Match`` names it."""
+    etag = etag_for(data)
+    out = {**(headers or {}), "ETag": etag}
+    if not_modified(request.META, etag):
+        return Result(status=304, headers=out, empty=True)
+    return Result(data, headers=out)
+
+
+def collection_url(request: Any) -> str:
+    """Absolute URL of the requested collection without format suffix or query string."""
+    ctx = request.services
+    parts = list(ctx.path_parts)
+    if ctx.controller.kind == "relationship" and parts:
+        parts.insert(1, ctx.controller.name)
+    path = "".join(f"/{part}" for part in parts)
+    return f"{ctx.endpoint_url}/{ctx.resource_config.public_name}{path}"
+
+
+def query_pairs(request: Any) -> list[tuple[str, str]]:
+    """The request's query string as ordered pairs (without ``?q=`` routing and ``_method``)."""
+    from urllib.parse import parse_qsl
+
+    raw = request.META.get("QUERY_STRING", "")
+    return [(k, v) for k, v in parse_qsl(raw, keep_blank_values=True) if k not in ("q", "_method")]
+
+
+def public_references(request: Any, options: ResourceOptions, rows: list[dict]) -> list[dict]:
+    """Restws style: a reference's ``resource`` is the name the endpoint serves it under."""
+    ctx = request.services
+    renames: dict[str, str] = {}
+    for spec in field_plan(options, render_context(request)).values():
+        if spec.kind in (FOREIGN_KEY, MANY_TO_MANY) and spec.resource:
+            config = ctx.endpoint.resource_config(spec.resource)
+            if config is not None and config.alias:
+                renames[spec.name] = config.alias
+    if not renames:
+        return rows
+    for row in rows:
+        for name, public in renames.items():
+            value = row.get(name)
+            refs = value if isinstance(value, list) else [value]
+            for ref in refs:
+                if isinstance(ref, dict) and "resource" in ref:
+                    ref["resource"] = public
+    return rows
 
 
 def allowed(options: ResourceOptions, request: Any, operation_name: str) -> bool:
@@ -111,32 +217,50 @@ class EntityResource(Resource):
 
     @operation("index", access="can_read")
     def index(self, request):
-        page = self.build_page(request)
+        page = self.build_page(request, count=count_mode(request))
         return self.index_response(request, page)
 
     @operation("create", args=[Arg("data", None, whole_body=True)], access="can_create")
     def create(self, request, data):
         pks = create_entities(self.options, request, data)
+        if is_restws(request):
+            return self.restws_create_response(request, pks, bulk=isinstance(data, list))
         rows = rows_by_pk(self.options, pks, render_context(request))
         return self.create_response(request, rows, bulk=isinstance(data, list))
 
     @operation("update", args=[_ID, Arg("data", dict, whole_body=True)], access="can_update")
     def update(self, request, id, data):
+        self.check_precondition(request, id)
         pk = update_entity(self.options, request, id, data)
+        if is_restws(request):
+            return Result(empty=True)
         rows = rows_by_pk(self.options, [pk], render_context(request))
         return self.update_response(request, rows[0])
 
     @operation("delete", args=[_ID], access="can_delete")
     def delete(self, request, id):
+        self.check_precondition(request, id)
         delete_entity(self.options, request, id)
         return self.delete_response(request)
 
     # -- shared pieces -----------------------------------------------------------------------
+    def check_precondition(self, request, id) -> None:
+        """``If-Match``: 412 unless it names the current full representation's ``ETag``."""
+        if request.META.get("HTTP_IF_MATCH"):
+            current = retrieve_row(self.options, id, request, render_context(request))
+            check_if_match(request.META, current)
+
     def build_page(
-        self, request, options: ResourceOptions | None = None, queryset: Any = None
-    ) -> IndexPage:
+        self,
+        request,
+        options: ResourceOptions | None = None,
+        queryset: Any = None,
+        *,
+        count: str = "none",
+    ) -> Listing:
+        """One page of rows (``?cursor=`` for keyset pages), counted by ``count``."""
         ctx = request.services
-        return build_index(
+        return build_listing(
             options or self.options,
             ctx.query,
             request,
@@ -144,6 +268,7 @@ class EntityResource(Resource):
             page_size=ctx.endpoint.page_size or services_settings.ENTITY_DEFAULT_PAGESIZE,
             max_page_size=ctx.endpoint.max_page_size or services_settings.ENTITY_MAX_PAGESIZE,
             plain_query_filters=ctx.endpoint.plain_query_filters,
+            count_mode=count,
             queryset=queryset,
         )
 
@@ -164,19 +289,26 @@ class EntityResource(Resource):
         if not base_queryset(self.options, request).filter(pk=pk).exists():
             raise ServicesError("Entity or revision not found", 404)
         queryset = base_queryset(child, request).filter(**{rel.field.name: pk})
-        return self.build_page(request, child, queryset)
+        return self.build_page(request, child, queryset, count=count_mode(request))
 
-    # -- responses (Services Entity style) ----------------------------------------------------
+    # -- responses ----------------------------------------------------------------------------
     def retrieve_response(self, request, row: dict) -> Any:
-        return row
+        if is_restws(request):
+            public_references(request, self.options, [row])
+        return conditional(request, row)
 
-    def index_response(self, request, page: IndexPage) -> Any:
+    def index_response(self, request, page: IndexPage | Listing) -> Any:
+        if is_restws(request):
+            return self.restws_page(request, page, self.options)
+        headers = self.page_headers(request, page)
         if not page.rows:
-            raise ServicesError("No entities found.", 404)
-        return page.rows
+            raise ServicesError("No entities found.", 404, headers=headers)
+        return conditional(request, page.rows, headers)
 
-    def relationship_response(self, request, page: IndexPage) -> Any:
-        return page.rows
+    def relationship_response(self, request, page: IndexPage | Listing) -> Any:
+        if is_restws(request):
+            return self.restws_page(request, page, None)
+        return Result(page.rows, headers=self.page_headers(request, page))
 
     def create_response(self, request, rows: list[dict], *, bulk: bool) -> Any:
         return rows if bulk else rows[0]
@@ -185,7 +317,74 @@ class EntityResource(Resource):
         return row
 
     def delete_response(self, request) -> Any:
+        if is_restws(request):
+            return Result(empty=True)
         return None
+
+    # -- style helpers ------------------------------------------------------------------------
+    def page_headers(self, request, page: IndexPage | Listing) -> dict[str, str]:
+        """Services style: ``X-Total-Count`` when counted, ``Link: rel="next"`` on keyset pages."""
+        headers: dict[str, str] = {}
+        if page.total is not None:
+            headers["X-Total-Count"] = str(page.total)
+        mode = requested_count_mode(request)
+        if mode is not None:
+            headers["Preference-Applied"] = f"count={mode}"
+        next_cursor = getattr(page, "next_cursor", None)
+        if next_cursor:
+            ctx = request.services
+            base = f"{collection_url(request)}.{ctx.format}"
+            url = page_url(base, query_pairs(request), cursor=next_cursor, page=None)
+            headers["Link"] = f'<{url}>; rel="next"'
+        return headers
+
+    def restws_page(self, request, page: IndexPage | Listing, options: Any) -> Result:
+        """The Course document's envelope; ``last`` only when counted."""
+        if options is not None:
+            public_references(request, options, page.rows)
+        total = page.total
+        last = None if total is None else max(0, (total - 1) // page.page_size)
+        has_next = getattr(page, "has_next", None)
+        if has_next is None:
+            has_next = last is not None and page.page < last
+        envelope = restws_envelope(
+            page.rows,
+            base=collection_url(request),
+            params=query_pairs(request),
+            page=page.page,
+            last=last,
+            has_next=has_next,
+            next_cursor=getattr(page, "next_cursor", None),
+        )
+        headers = {}
+        mode = requested_count_mode(request)
+        if mode is not None:
+            headers["Preference-Applied"] = f"count={mode}"
+        return conditional(request, envelope, headers)
+
+    def restws_create_response(self, request, pks: list[Any], *, bulk: bool) -> Result:
+        """201 ``{uri, id, resource, uuid}`` (a list for a bulk body) and ``Location``."""
+        ctx = request.services
+        public = ctx.resource_config.public_name
+        uuid_path = related_uuid_path(self.options.model, render_context(request))
+        uuids: dict[Any, Any] = {}
+        if uuid_path is not None:
+            manager = self.options.model._default_manager
+            uuids = dict(manager.filter(pk__in=list(pks)).values_list("pk", uuid_path))
+        items = []
+        for pk in pks:
+            item: dict[str, Any] = {
+                "uri": ctx.resource_uri(self.name, pk),
+                "id": pk,
+                "resource": public,
+            }
+            if uuid_path is not None:
+                value = uuids.get(pk)
+                item["uuid"] = None if value is None else str(value)
+            items.append(item)
+        if bulk:
+            return Result(items, status=201)
+        return Result(items[0], status=201, headers={"Location": items[0]["uri"]})
 
 
 def _relationship_method(name: str, accessor: str):
@@ -223,6 +422,8 @@ registry.add_provider(build_entity_resources, key=lambda: entity_resources.site.
 __all__ = [
     "EntityResource",
     "build_entity_resources",
+    "count_mode",
+    "requested_count_mode",
     "render_context",
     "resource_for",
     "to_services_error",

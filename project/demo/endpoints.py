@@ -92,6 +92,13 @@ SERVICES_REST_ENDPOINT = {
             "targeted_actions": [],
             "relationships": [],
         },
+        # Feedback: ``POST node`` with ``node[type]=trust_referral`` (project/demo/feedback.py).
+        "node": {
+            "operations": ["create"],
+            "actions": [],
+            "targeted_actions": [],
+            "relationships": [],
+        },
     },
 }
 
@@ -119,7 +126,38 @@ CIVICRM_ENDPOINT = {
     },
 }
 
-DEMO_ENDPOINTS = [API_ENDPOINT, SERVICES_REST_ENDPOINT, CIVICRM_ENDPOINT]
+#: The Course document's RESTWS-style web service: resources at the SITE ROOT (empty path,
+#: resolved after the host's own URLs: ``/admin/``, ``/``, ``/api/...``, the session token),
+#: HTTP Basic auth, the restws response style, plain query filters (``?uid=200&nid=300``).
+#: ``node`` is the article entity resource under an alias, as RESTWS serves entity types.
+COURSE_ENDPOINT = {
+    "name": "course",
+    "path": "",
+    "authentication": ["basic"],
+    "formatters": ["json", "xml"],
+    "parsers": [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ],
+    "default_format": "json",
+    "response_style": "restws",
+    "count_mode": "exact",
+    "plain_query_filters": True,
+    "allow_registration": False,
+    "resources": {
+        "course_enrollment": CRUD,
+        "entity_article": {**CRUD, "alias": "node"},
+        "user": {
+            "operations": ["retrieve"],
+            "actions": [],
+            "targeted_actions": [],
+            "relationships": [],
+        },
+    },
+}
+
+DEMO_ENDPOINTS = [API_ENDPOINT, SERVICES_REST_ENDPOINT, CIVICRM_ENDPOINT, COURSE_ENDPOINT]
 
 
 def apply_demo_endpoints(endpoint_model, resource_model) -> None:

@@ -1,6 +1,7 @@
 """Demo content shaped like a Drupal 7 site: articles (nodes), tags (terms), vocabularies,
 comments, and a profile giving every user a stable uuid (references carry one)."""
 
+import time
 import uuid
 
 from django.conf import settings
@@ -242,3 +243,51 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or f"contact {self.pk}"
+
+
+# --------------------------------------------------------------------------------------------
+# Course-style enrollments (the Course module's ``course_enrollment`` entity, served RESTWS-style).
+
+
+def unix_now() -> int:
+    """Drupal keeps timestamps as Unix seconds (``created: 1459800985``)."""
+    return int(time.time())
+
+
+class Enrollment(models.Model):
+    """A user's enrollment in a course (a node), as Drupal's Course module stores it.
+
+    Column names follow the ``course_enrollment`` table so the API answers with the Course
+    document's keys: ``eid`` (the id), ``nid`` and ``uid`` (references), Unix-second
+    ``created``/``timestamp``/``enroll_end``.
+    """
+
+    eid = models.AutoField(primary_key=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nid = models.ForeignKey(
+        Article, on_delete=models.CASCADE, db_column="nid", related_name="enrollments"
+    )
+    uid = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        db_column="uid",
+        related_name="course_enrollments",
+    )
+    enrollmenttype = models.CharField(max_length=128, blank=True, default="")
+    status = models.IntegerField(default=1)
+    created = models.IntegerField(default=unix_now)
+    timestamp = models.IntegerField(default=unix_now)
+    enroll_end = models.IntegerField(default=0)
+    code = models.CharField(max_length=255, blank=True, default="")
+    user_type = models.CharField(max_length=128, blank=True, default="")
+    data = models.TextField(null=True, blank=True)
+    feed_nid = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["eid"]
+        constraints = [
+            models.UniqueConstraint(fields=["nid", "uid"], name="unique_course_enrollment")
+        ]
+
+    def __str__(self) -> str:
+        return f"enrollment {self.pk} of user {self.uid_id} in {self.nid_id}"

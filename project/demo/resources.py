@@ -2,7 +2,8 @@
 
 import entity_resources
 
-from .models import Article, Comment, Tag, Vocabulary
+from .feedback import create_trust_referral
+from .models import Article, Comment, Enrollment, Tag, Vocabulary
 
 
 def published_for_anonymous(queryset, request):
@@ -33,6 +34,13 @@ class ArticleResource(entity_resources.ResourceOptions):
     queryset_hook = staticmethod(published_for_anonymous)
     anonymous_read = True
     relationships = {"comments": "comments"}
+    # Core-style ``node`` resource for jDrupal/DrupalGap (docs/core-resources.md): the pk is
+    # ``nid``, the author ``uid``; Warmshowers feedback is created through ``node`` too.
+    core_name = "node"
+    id_key = "nid"
+    wrapper = "node"
+    core_fields = {"uid": "author"}
+    bundles = {"trust_referral": create_trust_referral}
 
 
 @entity_resources.register(Comment)
@@ -43,6 +51,11 @@ class CommentResource(entity_resources.ResourceOptions):
     processor = "clean"
     queryset_hook = staticmethod(published_for_anonymous)
     anonymous_read = True
+    # Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``.
+    core_name = "comment"
+    id_key = "cid"
+    wrapper = "comment"
+    core_fields = {"nid": "article", "uid": "author"}
 
 
 @entity_resources.register(Tag)
@@ -51,6 +64,12 @@ class TagResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
+    # Core-style ``taxonomy_term``: ``tid``, the vocabulary ``vid``; Drupal's default order.
+    core_name = "taxonomy_term"
+    id_key = "tid"
+    wrapper = "term"
+    core_fields = {"vid": "vocabulary"}
+    core_ordering = ["-vocabulary", "-weight", "-name"]
 
 
 @entity_resources.register(Vocabulary)
@@ -59,7 +78,29 @@ class VocabularyResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
+    # Core-style ``taxonomy_vocabulary``: ``vid``; Drupal's default order.
+    core_name = "taxonomy_vocabulary"
+    id_key = "vid"
+    wrapper = "vocabulary"
+    core_ordering = ["-weight", "-name"]
 
 
 # Custom resources: the Warmshowers mobile API (hosts, message) and CiviCRM's keyed REST.
 from . import civicrm, warmshowers  # noqa: E402, F401
+
+
+@entity_resources.register(Enrollment)
+class EnrollmentResource(entity_resources.ResourceOptions):
+    """The Course document's ``course_enrollment`` (RESTWS style on the ``course`` endpoint)."""
+
+    name = "course_enrollment"
+    exclude = ["uuid"]
+    filter_fields = {
+        "uid": [],
+        "nid": [],
+        "status": [],
+        "enrollmenttype": [],
+        "created": ["gte", "gt", "lte", "lt"],
+    }
+    sort_fields = ["eid", "created", "timestamp", "status"]
+    processor = "clean"

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             created["comments"] = self._comments(articles, per_article)
             created["host profiles"] = self._host_profiles()
             created["contacts"] = self._contacts()
+            created["enrollments"] = self._enrollments(articles)
             self._demo_endpoints()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded demo data (seed {seed}): created {summary}."))
@@ -331,6 +332,38 @@ class Command(BaseCommand):
             if email not in existing
         ]
         Contact.objects.bulk_create(new)
+        return len(new)
+
+    def _enrollments(self, articles: int) -> int:
+        """Course-style enrollments: each of the first 10 articles has two enrolled users."""
+        from project.demo.models import Enrollment
+
+        User = get_user_model()
+        users = list(
+            User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True)
+        )
+        if not users:
+            return 0
+        keys = [self._uuid("article", i) for i in range(min(articles, 10))]
+        article_ids = dict(Article.objects.filter(uuid__in=keys).values_list("uuid", "pk"))
+        wanted = {}
+        for i, key in enumerate(keys):
+            if key not in article_ids:
+                continue
+            for n, user in enumerate({users[i % len(users)], users[(i + 3) % len(users)]}):
+                moment = int((EPOCH + timedelta(days=i, hours=n)).timestamp())
+                wanted[(article_ids[key], user)] = Enrollment(
+                    uuid=self._uuid("enrollment", f"{i}/{user}"),
+                    nid_id=article_ids[key],
+                    uid_id=user,
+                    status=1,
+                    created=moment,
+                    timestamp=moment,
+                )
+        enrolled = Enrollment.objects.filter(nid_id__in=article_ids.values())
+        existing = set(enrolled.values_list("nid_id", "uid_id"))
+        new = [row for pair, row in wanted.items() if pair not in existing]
+        Enrollment.objects.bulk_create(new)
         return len(new)
 
 

@@ -1,0 +1,180 @@
+"""Index pages with a count mode, and keyset (cursor) pages: what the response styles build on.
+
+``build_listing`` is ``query.build_index`` plus the two things big tables need:
+
+* a **count mode** (``exact`` ``COUNT(*)``, ``estimated`` from PostgreSQL's planner statistics,
+  ``none``) instead of a yes/no count;
+* **keyset pagination**: with ``cursor`` in the query (an empty ``cursor=`` starts at the top)
+  the page is "the next ``pagesize`` rows after the cursor" in the requested sort (or the
+  default ordering) made total with the primary key, so page 190 costs the same as page 0 (a
+  ``WHERE (a, pk) > (x, y)``-style filter, never an ``OFFSET``). The page reads ``pagesize + 1``
+  rows in ONE query (the ordering values ride along in the same ``values()``), so ``next_cursor``
+  is set exactly when another page exists.
+
+Public for host code and benchmarks::
+
+    from entity_resources.listing import build_listing
+
+    listing = build_listing(options, {"pagesize": "100", "cursor": ""}, request, context)
+    while listing.next_cursor:
+        listing = build_listing(
+            options, {"pagesize": "100", "cursor": listing.next_cursor}, request, context
+        )
+
+Over HTTP the same is ``GET /api/entity_article.json?pagesize=100&cursor=`` and following the
+``Link: <...>; rel="next"`` header (services style) or the envelope's ``next`` (restws style).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+
+from .exceptions import BadParameter
+from .filtering import IndexParams, parse_index_params
+from .options import ResourceOptions
+from .pagination import (
+    COUNT_MODES,
+    BadCursor,
+    count_rows,
+    decode_cursor,
+    encode_cursor,
+    keyset_filter,
+    keyset_ordering,
+)
+from .plan import MANY_TO_MANY, RenderContext, field_plan
+from .processors import row_builder
+from .query import fetch_m2m, index_queryset, render_rows, value_columns
+
+
+@dataclass
+class Listing:
+    """One page: ``rows``; ``total`` (``None`` when not counted); the ``params`` used;
+    ``keyset`` whether the page was read after a cursor; ``next_cursor`` (keyset pages only)
+    and ``has_next`` (exact for keyset pages, from the count or a full page otherwise)."""
+
+    rows: list[dict]
+    total: int | None
+    params: IndexParams
+    keyset: bool = False
+    next_cursor: str | None = None
+    has_next: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    @property
+    def page_size(self) -> int:
+        return self.params.page_size
+
+
+def _keyset_rows(
+    options: ResourceOptions,
+    queryset: QuerySet,
+    fields: list[str] | None,
+    context: RenderContext,
+    processor: str,
+    ordering: list[str],
+    limit: int,
+) -> tuple[list[dict], list[Any] | None]:
+    """``limit`` rows rendered, and the ordering values of the last one when more exist."""
+    plan = field_plan(options, context)
+    names = list(fields) if fields else list(plan)
+    pk_attname = options.opts.pk.attname
+    columns = value_columns(plan, names, pk_attname, processor)
+    keys = [key.lstrip("-") for key in ordering]
+    # Ordering values are read under their own aliases so they never clash with the columns.
+    aliases = {f"_keyset_{i}": key for i, key in enumerate(keys)}
+    annotated = queryset.annotate(**{alias: F(key) for alias, key in aliases.items()})
+    raw = list(annotated.values(*columns, *aliases)[: limit + 1])
+    more = len(raw) > limit
+    raw = raw[:limit]
+    m2m: dict[str, dict] = {}
+    m2m_specs = [plan[n] for n in names if plan[n].kind == MANY_TO_MANY]
+    if m2m_specs and raw:
+        ids = [row[pk_attname] for row in raw]
+        for spec in m2m_specs:
+            m2m[spec.name] = fetch_m2m(spec, ids, processor)
+    build = row_builder(plan, names, processor, context, pk_attname)
+    rows = [build(row, m2m) for row in raw]
+    last = [raw[-1][alias] for alias in aliases] if more and raw else None
+    return rows, last
+
+
+def build_listing(
+    options: ResourceOptions,
+    query: dict[str, Any],
+    request: Any,
+    context: RenderContext,
+    *,
+    page_size: int = 20,
+    max_page_size: int = 100,
+    plain_query_filters: bool = False,
+    count_mode: str = "none",
+    processor: str | None = None,
+    queryset: QuerySet | None = None,
+) -> Listing:
+    """Parse, filter, order, page (by number or by ``cursor``), count by ``count_mode``, render.
+
+    Raises ``UnknownParameter`` / ``BadParameter`` (a bad ``cursor`` is a ``BadParameter``
+    naming ``cursor``; ``page`` cannot be combined with a cursor).
+    """
+    if count_mode not in COUNT_MODES:
+        raise ValueError(f"count_mode must be one of {', '.join(COUNT_MODES)}")
+    processor = processor or options.processor
+    params = parse_index_params(
+        options,
+        query,
+        page_size=page_size,
+        max_page_size=max_page_size,
+        plain_query_filters=plain_query_filters,
+    )
+    cursor = query.get("cursor")
+    if cursor is None:
+        ordered = index_queryset(options, params, request, queryset)
+        start = params.page * params.page_size
+        rows = render_rows(
+            options, ordered[start : start + params.page_size], params.fields, context, processor
+        )
+        total = count_rows(ordered, count_mode)
+        if total is not None:
+            has_next = start + params.page_size < total
+        else:
+            has_next = len(rows) == params.page_size
+        return Listing(rows=rows, total=total, params=params, has_next=has_next)
+
+    if not isinstance(cursor, str):
+        raise BadParameter("cursor", "expected the cursor of a previous page.")
+    if params.page:
+        raise BadParameter("page", "cannot be combined with cursor.")
+    ordering = keyset_ordering(params.ordering, options.pk_name)
+    params.ordering = ordering
+    filtered = index_queryset(options, params, request, queryset)
+    after = filtered
+    if cursor:
+        try:
+            values = decode_cursor(cursor, ordering)
+            after = filtered.filter(keyset_filter(ordering, values))
+        except (BadCursor, ValidationError, ValueError, TypeError) as error:
+            message = str(error) if isinstance(error, BadCursor) else "cursor is not valid"
+            raise BadParameter("cursor", f"{message}.") from None
+    rows, last = _keyset_rows(
+        options, after, params.fields, context, processor, ordering, params.page_size
+    )
+    total = count_rows(filtered, count_mode)
+    next_cursor = encode_cursor(ordering, last) if last is not None else None
+    return Listing(
+        rows=rows,
+        total=total,
+        params=params,
+        keyset=True,
+        next_cursor=next_cursor,
+        has_next=next_cursor is not None,
+    )
+
+
+__all__ = ["Listing", "build_listing"]

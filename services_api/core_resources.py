@@ -1,0 +1,810 @@
+"""Services-core-style resources (``node``, ``comment``, ``taxonomy_term``, ...) for registrations
+with ``core_name``, following spec §9 and the calls jDrupal/DrupalGap make (spec §12.13).
+
+A registration such as ``register(Article, core_name="node", id_key="nid", wrapper="node",
+core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``entity_article``:
+
+- **Columns** use Drupal's names: the pk is ``id_key`` (``nid``), ``core_fields`` renames the
+  others (``uid`` for ``author``), unmapped fields keep their model name. Values are strings as
+  Drupal's database rows are: ids and numbers ``"5"``, booleans ``"1"``/``"0"``, date-times Unix
+  timestamps ``"1704067200"``, dates ``YYYY-MM-DD``, ``NULL`` ``null``. Many-to-many fields are
+  not base-table columns: they appear in retrieve only, as lists of id strings.
+- **index**: ``fields=a,b``, ``parameters[col]=v`` (a comma list, CSV quotes protecting commas,
+  means IN), ``options[parameters_op][col]=<SQL operator>``, ``options[orderby][col]=asc|desc``
+  (replaces the default order), ``page`` (0-based) and ``pagesize`` (silently capped at
+  ``SERVICES_API["CORE_DEFAULT_PAGESIZE"]``). Rows carry ``uri`` (alias-aware). Empty: ``[]``.
+  Unknown columns: ``406 Not Acceptable : Invalid query provided, double check that the fields and
+  parameters you defined are correct and exist. <detail>``; bad operators too (named). One query.
+- **retrieve**: the row (``node`` adds the absolute ``path``); a missing or invisible row is
+  ``404 Node <nid> could not be found`` (``Comment``, ``Term``, ``Vocabulary`` likewise).
+- **create** (bare or wrapped body) and **update** (wrapped or bare, the URL's id wins): unknown
+  keys are ignored, as Drupal ignores properties it does not store; Drupal field structures
+  (``{"und": [{"value": "x"}]}``) are reduced to their first value; a required reference to the
+  user model that is not sent defaults to the caller (node ``uid``). Validation errors are
+  ``406`` with ``{"form_errors": {"<column>": "<messages>"}}``. Writes are atomic.
+- **results**: node (and any core name without its own class) create/update
+  ``{"nid": "<id>", "uri": "<abs uri>"}``, delete ``[true]``; comment create ``{cid, uri}``,
+  update ``[cid]``, delete ``[true]``; taxonomy term/vocabulary create/update/delete ``[1]``,
+  ``[2]``, ``[3]`` (Drupal's ``SAVED_NEW``/``SAVED_UPDATED``/``SAVED_DELETED``).
+- **bundles**: ``bundles={"trust_referral": handler}`` sends a create whose body has
+  ``bundle_key`` (``type``) equal to the bundle to ``handler(request, data) -> id`` (the body
+  unwrapped, Drupal names); access is ``handler.access(request)`` when the handler has one,
+  otherwise any signed-in user. The result is the resource's create result for that id.
+- **access**: the entity resources' rules (Django model permissions, ``anonymous_read``,
+  ``permission_classes``, ``object_access``) and the ``queryset_hook`` for visible rows.
+
+``CORE_RESOURCE_CLASSES`` maps core names to their resource classes; a host project may add its
+own (a subclass of ``CoreResource``) before the registry is first used.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Lookup, Q
+
+import entity_resources
+from entity_resources.exceptions import EntityError, EntityNotFound, InvalidData
+from entity_resources.options import ResourceOptions
+from entity_resources.permissions import has_operation_permission
+from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
+from entity_resources.writing import create_entities, delete_entity, update_entity
+
+from .conf import services_settings
+from .entity_adapter import to_services_error
+from .errors import access_denied
+from .exceptions import ServicesError
+from .parsers import unwrap
+from .resources import Arg, Resource, operation, registry, relationship
+
+INVALID_QUERY = (
+    "Invalid query provided, double check that the fields and parameters you defined are "
+    "correct and exist."
+)
+_ID = Arg("id", str, source="path", index=0)
+#: Rows a relationship answers when ``count`` is 0 or absent (Drupal's comments per page).
+RELATIONSHIP_DEFAULT_COUNT = 50
+_DRF_ACTIONS = {
+    "index": "list",
+    "retrieve": "retrieve",
+    "relationship": "retrieve",
+    "create": "create",
+    "update": "update",
+    "delete": "destroy",
+}
+
+
+def invalid_query(detail: str) -> ServicesError:
+    return ServicesError(f"{INVALID_QUERY} {detail}", 406)
+
+
+# -- columns ---------------------------------------------------------------------------------
+
+
+def _out_converter(model_field: Any) -> Callable[[Any], Any] | None:
+    """Database value -> Drupal's string form (``None`` when the value is a string already)."""
+    if isinstance(model_field, models.BooleanField):
+        return lambda v: None if v is None else ("1" if v else "0")
+    if isinstance(model_field, models.DateTimeField):
+        return lambda v: None if v is None else str(int(v.timestamp()))
+    if isinstance(model_field, models.CharField | models.TextField):
+        return None
+    return lambda v: None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+
+
+@dataclass(frozen=True)
+class Column:
+    core: str
+    #: Model field name (``author``) and ``values()`` key / filter path (``author_id``).
+    name: str
+    attname: str
+    field: Any
+    convert: Callable[[Any], Any] | None
+    text: bool
+
+
+@dataclass
+class CoreSchema:
+    """Drupal column names of a registration (computed once per registry version)."""
+
+    options: ResourceOptions
+    id_key: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    #: Many-to-many fields: core name -> model field name (retrieve only).
+    m2m: dict[str, str] = field(default_factory=dict)
+    #: Core name -> model field name of the writable fields.
+    writable: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    ordering: list[str] = field(default_factory=list)
+
+
+def _build_schema(options: ResourceOptions) -> CoreSchema:
+    opts = options.opts
+    id_key = options.id_key or options.pk_name
+    schema = CoreSchema(options=options, id_key=id_key)
+    renamed = {name: core for core, name in (options.core_fields or {}).items()}
+    pk = opts.pk
+    schema.columns[id_key] = Column(
+        id_key, pk.name, pk.attname, pk, _out_converter(pk), isinstance(pk, models.CharField)
+    )
+    schema.by_name[pk.name] = id_key
+    read_only = set(options.read_only_fields)
+    for name in options.exposed_fields():
+        if name == pk.name:
+            continue
+        model_field = opts.get_field(name)
+        core = renamed.get(name, name)
+        schema.by_name[name] = core
+        if model_field.many_to_many:
+            schema.m2m[core] = name
+        elif model_field.concrete:
+            target = model_field
+            while target.is_relation:
+                target = target.target_field
+            schema.columns[core] = Column(
+                core,
+                name,
+                model_field.attname,
+                model_field,
+                _out_converter(target),
+                isinstance(target, models.CharField | models.TextField),
+            )
+        else:
+            continue
+        if name not in read_only and getattr(model_field, "editable", True):
+            schema.writable[core] = name
+    default = options.core_ordering
+    if default is None:
+        default = options.ordering or opts.ordering or ()
+    ordering = [o.replace(".", "__") for o in default if isinstance(o, str)]
+    if not any(o.lstrip("-") in (pk.name, "pk") for o in ordering):
+        ordering.append(pk.name)
+    schema.ordering = ordering
+    return schema
+
+
+@lru_cache(maxsize=256)
+def _schema(options: ResourceOptions, version: int) -> CoreSchema:
+    return _build_schema(options)
+
+
+def core_schema(options: ResourceOptions) -> CoreSchema:
+    """The (cached) Drupal column map of a registration."""
+    return _schema(options, entity_resources.site.version)
+
+
+def _row_builder(schema: CoreSchema, columns: list[Column]) -> Callable[[dict], dict]:
+    pairs = [(c.core, c.attname, c.convert) for c in columns]
+
+    def build(raw: dict) -> dict:
+        out = {}
+        for core, key, convert in pairs:
+            value = raw[key]
+            out[core] = value if convert is None else convert(value)
+        return out
+
+    return build
+
+
+# -- index queries ---------------------------------------------------------------------------
+
+
+class Like(Lookup):
+    """SQL ``LIKE`` with the client's own ``%``/``_`` wildcards (``\\`` escapes), case-insensitive
+    as Drupal's is on MySQL (collation) and PostgreSQL (``ILIKE``)."""
+
+    lookup_name = "services_like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        if connection.vendor not in ("postgresql", "sqlite"):
+            lhs, rhs = f"UPPER({lhs})", f"UPPER({rhs})"
+        return f"{lhs} {operator} {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]
+
+
+_OPERATORS = {
+    "=": "exact",
+    "<=>": "exact",
+    "<>": "not_exact",
+    "!=": "not_exact",
+    ">": "gt",
+    ">=": "gte",
+    "<": "lt",
+    "<=": "lte",
+    "IN": "in",
+    "NOT IN": "not_in",
+    "LIKE": "like",
+    "NOT LIKE": "not_like",
+    "IS NULL": "isnull",
+    "IS NOT NULL": "notnull",
+    "BETWEEN": "between",
+}
+
+
+def _csv(text: str) -> list[str]:
+    """Drupal's ``services_str_getcsv``: comma-separated, double quotes protect commas."""
+    if "," not in text and '"' not in text:
+        return [text]
+    try:
+        return next(csv.reader([text], skipinitialspace=False)) or [""]
+    except (csv.Error, StopIteration):
+        return [text]
+
+
+def _like_q(path: str, pattern: str) -> Q:
+    """``LIKE pattern`` as portable lookups when the pattern allows, else the ``Like`` lookup."""
+    tokens: list[str] = []  # literal chars, "%" or "_" wildcards
+    literal = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            literal.append(pattern[i + 1])
+            i += 2
+            continue
+        if char in "%_":
+            tokens.append("".join(literal))
+            tokens.append(char)
+            literal = []
+        else:
+            literal.append(char)
+        i += 1
+    tokens.append("".join(literal))
+    wildcards = tokens[1::2]
+    texts = tokens[0::2]
+    if "_" not in wildcards and all(t == "" for t in texts[1:-1]):
+        lead = len(wildcards) > 0 and texts[0] == ""
+        trail = len(wildcards) > 0 and texts[-1] == ""
+        core = "".join(texts)
+        if not wildcards:
+            return Q(**{f"{path}__iexact": core})
+        if lead and trail:
+            return Q(**{f"{path}__icontains": core}) if core else Q(**{f"{path}__isnull": False})
+        if lead:
+            return Q(**{f"{path}__iendswith": core})
+        if trail:
+            return Q(**{f"{path}__istartswith": core})
+    return Q(Like(F(path), pattern))
+
+
+def _parse_value(column: Column, text: str) -> Any:
+    """A query value for ``column`` as Python; a bad value is a 406 naming the column."""
+    target = column.field
+    while target.is_relation:
+        target = target.target_field
+    try:
+        if isinstance(target, models.BooleanField):
+            lowered = text.strip().lower()
+            if lowered in ("1", "true"):
+                return True
+            if lowered in ("0", "false"):
+                return False
+            raise ValidationError("expected 1 or 0")
+        if isinstance(target, models.DateTimeField):
+            stripped = text.strip()
+            if stripped.lstrip("-").isdigit():
+                return datetime.datetime.fromtimestamp(int(stripped), tz=datetime.UTC)
+            value = target.to_python(stripped)
+            if value is not None and value.tzinfo is None:
+                value = value.replace(tzinfo=datetime.UTC)
+            return value
+        value = target.to_python(text)
+        if isinstance(target, models.IntegerField | models.AutoField) and value is not None:
+            target.run_validators(value)  # the column's range: no overflow errors (500s)
+        return value
+    except (ValidationError, ValueError, OverflowError, OSError):
+        raise invalid_query(f"Invalid value {text!r} for column {column.core}.") from None
+
+
+def _condition(column: Column, op: str, values: list[str]) -> Q:
+    path = column.attname
+    name = column.core
+
+    def one() -> Any:
+        if len(values) != 1:
+            raise invalid_query(f"Operator {op_label} on column {name} takes one value.")
+        return _parse_value(column, values[0])
+
+    op_label = op
+    kind = _OPERATORS[op]
+    if any("\x00" in value for value in values):
+        raise invalid_query(f"Null characters are not allowed in parameter {name}.")
+    if kind in ("exact", "not_exact", "in", "not_in"):
+        parsed = [_parse_value(column, v) for v in values]
+        if len(parsed) == 1 and kind in ("exact", "not_exact"):
+            q = Q(**{f"{path}__exact": parsed[0]})
+        else:
+            q = Q(**{f"{path}__in": parsed})
+        return ~q if kind in ("not_exact", "not_in") else q
+    if kind in ("gt", "gte", "lt", "lte"):
+        return Q(**{f"{path}__{kind}": one()})
+    if kind == "between":
+        if len(values) != 2:
+            raise invalid_query(f"Operator BETWEEN on column {name} takes two values.")
+        return Q(**{f"{path}__range": [_parse_value(column, v) for v in values]})
+    if kind == "isnull":
+        return Q(**{f"{path}__isnull": True})
+    if kind == "notnull":
+        return Q(**{f"{path}__isnull": False})
+    # LIKE / NOT LIKE: text columns only; several patterns are alternatives.
+    if not column.text:
+        raise invalid_query(f"Operator {op_label} needs a text column, not {name}.")
+    q = Q()
+    for value in values:
+        q |= _like_q(path, value)
+    return ~q if kind == "not_like" else q
+
+
+def _whole_number(query: dict, name: str, default: int, minimum: int) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not isinstance(raw, str) or not raw.strip().lstrip("+").isdigit():
+        raise ServicesError(
+            f"Invalid value for parameter {name}: expected a whole number >= {minimum}.", 400
+        )
+    value = int(raw.strip())
+    if value < minimum:
+        raise ServicesError(
+            f"Invalid value for parameter {name}: expected a whole number >= {minimum}.", 400
+        )
+    return value
+
+
+@dataclass
+class CoreQuery:
+    page: int
+    page_size: int
+    columns: list[Column]
+    condition: Q
+    ordering: list[str]
+
+
+def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) -> CoreQuery:
+    """Validate a core index query (spec §9). ``pagesize`` is capped at ``page_size``."""
+    page = _whole_number(query, "page", 0, 0)
+    size = min(_whole_number(query, "pagesize", page_size, 1), page_size)
+    if page * size > 2**53:
+        raise ServicesError("Invalid value for parameter page: too large.", 400)
+    columns = list(schema.columns.values())
+    raw_fields = query.get("fields")
+    if raw_fields not in (None, ""):
+        if not isinstance(raw_fields, str):
+            raise invalid_query("fields must be a comma-separated list of columns.")
+        names = [n.strip() for n in raw_fields.split(",") if n.strip()]
+        if names and names != ["*"]:
+            columns = []
+            for name in names:
+                column = schema.columns.get(name)
+                if column is None:
+                    raise invalid_query(f"Unknown column {name!r} in fields.")
+                if column not in columns:
+                    columns.append(column)
+    options = query.get("options")
+    options = options if isinstance(options, dict) else {}
+    operators = options.get("parameters_op")
+    operators = operators if isinstance(operators, dict) else {}
+    condition = Q()
+    parameters = query.get("parameters")
+    if parameters not in (None, ""):
+        if not isinstance(parameters, dict):
+            raise invalid_query("parameters must be given as parameters[column]=value.")
+        for name, value in parameters.items():
+            column = schema.columns.get(name)
+            if column is None:
+                raise invalid_query(f"Unknown column {name!r} in parameters.")
+            raw_op = operators.get(name, "=")
+            op = " ".join(raw_op.split()).upper() if isinstance(raw_op, str) else ""
+            if op not in _OPERATORS:
+                raise invalid_query(f"Unknown operator {raw_op!r} for parameter {name}.")
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                values = value
+            elif isinstance(value, str):
+                values = _csv(value)
+            else:
+                raise invalid_query(f"Unexpected nested value for parameter {name}.")
+            condition &= _condition(column, op, values)
+    ordering: list[str] = []
+    orderby = options.get("orderby")
+    if isinstance(orderby, dict) and orderby:
+        for name, direction in orderby.items():
+            column = schema.columns.get(name)
+            if column is None:
+                raise invalid_query(f"Unknown column {name!r} in orderby.")
+            descending = isinstance(direction, str) and direction.strip().upper() == "DESC"
+            ordering.append(f"-{column.attname}" if descending else column.attname)
+        pk_attname = schema.options.opts.pk.attname
+        if not any(o.lstrip("-") == pk_attname for o in ordering):
+            ordering.append(pk_attname)
+    else:
+        ordering = list(schema.ordering)
+    return CoreQuery(page, size, columns, condition, ordering)
+
+
+# -- access ----------------------------------------------------------------------------------
+
+
+def allowed(options: ResourceOptions, request: Any, operation_name: str) -> bool:
+    """The entity resources' access rules: ``permission_classes`` or model permissions."""
+    if options.permission_classes:
+        view = SimpleNamespace(action=_DRF_ACTIONS[operation_name], entity_options=options)
+        return all(cls().has_permission(request, view) for cls in options.permission_classes)
+    return has_operation_permission(options, request.user, operation_name)
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def field_value(value: Any) -> Any:
+    """Drupal field structures reduced to their value: ``{"und": [{"value": "x"}]}`` -> ``x``."""
+    for _ in range(4):
+        if isinstance(value, dict):
+            if "value" in value:
+                value = value["value"]
+            elif len(value) == 1:
+                value = next(iter(value.values()))
+            else:
+                return value
+        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict | list):
+            value = value[0]
+        else:
+            return value
+    return value
+
+
+def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
+    errors = error.errors if isinstance(error.errors, dict) else {"": error.errors}
+    out: dict[str, str] = {}
+    for key, messages in errors.items():
+        if isinstance(messages, list):
+            text = " ".join(str(m) for m in messages)
+        else:
+            text = str(messages)
+        out[schema.by_name.get(key, key)] = text
+    message = " ".join(out.values()) or error.message
+    return ServicesError(message, 406, {"form_errors": out})
+
+
+class CoreResource(Resource):
+    """Base of the generated core-style resources; ``options`` is the registration."""
+
+    options: ResourceOptions
+    #: First word of ``404 <label> <id> could not be found``.
+    label = "Entity"
+
+    @property
+    def schema(self) -> CoreSchema:
+        return core_schema(self.options)
+
+    # -- access ----------------------------------------------------------------------------
+    def can_read(self, request, kwargs) -> bool:
+        return allowed(self.options, request, "retrieve")
+
+    def can_create(self, request, kwargs) -> bool:
+        handler = self.bundle_handler(self.unwrapped(kwargs.get("data")))
+        if handler is not None:
+            check = getattr(handler, "access", None)
+            if check is not None:
+                return bool(check(request))
+            return bool(request.user.is_authenticated)
+        return allowed(self.options, request, "create")
+
+    def can_update(self, request, kwargs) -> bool:
+        return allowed(self.options, request, "update")
+
+    def can_delete(self, request, kwargs) -> bool:
+        return allowed(self.options, request, "delete")
+
+    def call(self, controller, request, kwargs):
+        try:
+            return super().call(controller, request, kwargs)
+        except InvalidData as error:
+            raise _form_errors(self.schema, error) from None
+        except EntityNotFound:
+            raise self.not_found(kwargs.get("id")) from None
+        except EntityError as error:
+            raise to_services_error(error, request) from None
+
+    def not_found(self, item_id: Any) -> ServicesError:
+        return ServicesError(f"{self.label} {item_id} could not be found", 404)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def unwrapped(self, data: Any, *, update: bool = False) -> Any:
+        """The body without its legacy wrapper (``{"node": {...}}``); an update also accepts
+        Drupal's ``data`` wrapper (comment and user update) unless ``data`` is a column."""
+        if data in ("", None, []):
+            return {}
+        if self.options.wrapper:
+            data = unwrap(data, self.options.wrapper)
+        if update and "data" not in self.schema.writable:
+            data = unwrap(data, "data")
+        return data
+
+    def bundle_handler(self, data: Any) -> Callable | None:
+        bundles = self.options.bundles
+        if not bundles or not isinstance(data, dict):
+            return None
+        bundle = data.get(self.options.bundle_key)
+        return bundles.get(bundle) if isinstance(bundle, str) else None
+
+    def model_data(self, request, data: Any, *, creating: bool) -> dict:
+        """A Drupal-named body as model field values: unknown keys dropped (Drupal ignores
+        them), field structures reduced, a missing required user reference = the caller."""
+        if not isinstance(data, dict):
+            raise InvalidData({"": ["Expected an object of field values."]})
+        writable = self.schema.writable
+        values = {}
+        for key, value in data.items():
+            name = writable.get(key)
+            if name is not None:
+                values[name] = field_value(value)
+        if creating and request.user.is_authenticated:
+            user_model = get_user_model()
+            for name in writable.values():
+                model_field = self.options.opts.get_field(name)
+                if (
+                    name not in values
+                    and model_field.many_to_one
+                    and model_field.related_model is user_model
+                    and not model_field.null
+                ):
+                    values[name] = request.user.pk
+        return values
+
+    def item_uri(self, request, item_id: Any) -> str:
+        return request.services.resource_uri(self.name, item_id)
+
+    def rows(self, request, queryset, columns: list[Column], *, with_uri: bool) -> list[dict]:
+        pk_attname = self.options.opts.pk.attname
+        keys = [c.attname for c in columns]
+        if pk_attname not in keys:
+            keys.append(pk_attname)
+        build = _row_builder(self.schema, columns)
+        raw = list(queryset.values(*keys))
+        if not with_uri:
+            return [build(row) for row in raw]
+        prefix = self.item_uri(request, "")
+        out = []
+        for row in raw:
+            item = build(row)
+            item["uri"] = f"{prefix}{row[pk_attname]}"
+            out.append(item)
+        return out
+
+    # -- operations ------------------------------------------------------------------------
+    @operation("retrieve", args=[_ID], access="can_read")
+    def retrieve(self, request, id):
+        pk = coerce_pk(self.options, id)
+        schema = self.schema
+        queryset = base_queryset(self.options, request).filter(pk=pk)
+        rows = self.rows(request, queryset, list(schema.columns.values()), with_uri=False)
+        if not rows:
+            raise EntityNotFound()
+        row = rows[0]
+        for core, name in schema.m2m.items():
+            spec = SimpleNamespace(**_m2m_spec(self.options, name))
+            pairs = fetch_m2m(spec, [pk], "generic").get(pk, [])
+            row[core] = [str(pair[0]) for pair in pairs]
+        return self.retrieve_response(request, row)
+
+    @operation("index", access="can_read")
+    def index(self, request):
+        ctx = request.services
+        page_size = services_settings.CORE_DEFAULT_PAGESIZE
+        parsed = parse_core_query(self.schema, ctx.query, page_size)
+        queryset = (
+            base_queryset(self.options, request).filter(parsed.condition).order_by(*parsed.ordering)
+        )
+        start = parsed.page * parsed.page_size
+        sliced = queryset[start : start + parsed.page_size]
+        return self.rows(request, sliced, parsed.columns, with_uri=True)
+
+    @operation("create", args=[Arg("data", None, whole_body=True)], access="can_create")
+    def create(self, request, data):
+        body = self.unwrapped(data)
+        handler = self.bundle_handler(body)
+        if handler is not None:
+            pk = handler(request, body)
+            return self.create_result(request, pk)
+        if not isinstance(body, dict):
+            raise InvalidData({"": ["Expected an object of field values."]})
+        self.validate_create(request, body)
+        pks = create_entities(self.options, request, self.model_data(request, body, creating=True))
+        return self.create_result(request, pks[0])
+
+    @operation("update", args=[_ID, Arg("data", None, whole_body=True)], access="can_update")
+    def update(self, request, id, data):
+        body = self.unwrapped(data, update=True)
+        values = self.model_data(request, body, creating=False)
+        pk = update_entity(self.options, request, id, values)
+        return self.update_result(request, pk)
+
+    @operation("delete", args=[_ID], access="can_delete")
+    def delete(self, request, id):
+        delete_entity(self.options, request, id)
+        return self.delete_result(request, id)
+
+    # -- results (override per core resource) ------------------------------------------------
+    def validate_create(self, request, body: dict) -> None:
+        """Checks before saving (node: the type is required)."""
+
+    def retrieve_response(self, request, row: dict) -> Any:
+        return row
+
+    def id_result(self, request, pk: Any) -> dict:
+        return {self.schema.id_key: str(pk), "uri": self.item_uri(request, pk)}
+
+    def create_result(self, request, pk: Any) -> Any:
+        return self.id_result(request, pk)
+
+    def update_result(self, request, pk: Any) -> Any:
+        return self.id_result(request, pk)
+
+    def delete_result(self, request, item_id: Any) -> Any:
+        return True
+
+
+def _m2m_spec(options: ResourceOptions, name: str) -> dict:
+    model_field = options.opts.get_field(name)
+    through = model_field.remote_field.through
+    source = through._meta.get_field(model_field.m2m_field_name())
+    target = through._meta.get_field(model_field.m2m_reverse_field_name())
+    return {
+        "through": through,
+        "source_attname": source.attname,
+        "target_attname": target.attname,
+        "uuid_path": None,
+    }
+
+
+class NodeResource(CoreResource):
+    """``node``: ``406 Node type is required`` on create; retrieve adds the absolute ``path``."""
+
+    label = "Node"
+
+    def validate_create(self, request, body: dict) -> None:
+        if not body.get(self.options.bundle_key):
+            raise ServicesError("Node type is required", 406)
+
+    def retrieve_response(self, request, row: dict) -> Any:
+        row["path"] = f"{request.services.base_url}/node/{row[self.schema.id_key]}"
+        return row
+
+
+class CommentResource(CoreResource):
+    """``comment``: create ``{cid, uri}``, update ``[cid]``, delete ``[true]``."""
+
+    label = "Comment"
+
+    def update_result(self, request, pk: Any) -> Any:
+        return str(pk)
+
+
+SAVED_NEW, SAVED_UPDATED, SAVED_DELETED = 1, 2, 3
+
+
+class TaxonomyResource(CoreResource):
+    """``taxonomy_term`` / ``taxonomy_vocabulary``: results are Drupal's ``SAVED_*`` codes."""
+
+    def create_result(self, request, pk: Any) -> Any:
+        return SAVED_NEW
+
+    def update_result(self, request, pk: Any) -> Any:
+        return SAVED_UPDATED
+
+    def delete_result(self, request, item_id: Any) -> Any:
+        return SAVED_DELETED
+
+
+class TermResource(TaxonomyResource):
+    label = "Term"
+
+
+class VocabularyResource(TaxonomyResource):
+    label = "Vocabulary"
+
+
+#: Core name -> resource class; other core names get ``CoreResource`` (node-like results).
+CORE_RESOURCE_CLASSES: dict[str, type[CoreResource]] = {
+    "node": NodeResource,
+    "comment": CommentResource,
+    "taxonomy_term": TermResource,
+    "taxonomy_vocabulary": VocabularyResource,
+}
+
+
+def _child_options(model: type[models.Model]) -> ResourceOptions:
+    if entity_resources.is_registered(model):
+        return entity_resources.site.get_options(model)
+    return ResourceOptions(model)
+
+
+def _relationship_method(name: str, accessor: str):
+    @relationship(
+        name,
+        args=[
+            _ID,
+            Arg("count", int, source="query", required=False, default=0),
+            Arg("offset", int, source="query", required=False, default=0),
+        ],
+        access="can_read",
+    )
+    def method(self, request, id, count, offset):
+        if count < 0 or offset < 0:
+            which = "count" if count < 0 else "offset"
+            raise ServicesError(f"Invalid value for argument {which}: must not be negative.", 400)
+        rel = next(
+            r for r in self.options.opts.related_objects if r.get_accessor_name() == accessor
+        )
+        child = _child_options(rel.related_model)
+        if not allowed(child, request, "relationship"):
+            raise access_denied(request.user)
+        try:
+            pk = coerce_pk(self.options, id)
+        except EntityNotFound:
+            raise self.not_found(id) from None
+        if not base_queryset(self.options, request).filter(pk=pk).exists():
+            raise self.not_found(id)
+        schema = core_schema(child) if child.core_name else _build_schema(child)
+        limit = min(count or RELATIONSHIP_DEFAULT_COUNT, 10_000)
+        queryset = (
+            base_queryset(child, request)
+            .filter(**{rel.field.attname: pk})
+            .order_by(child.opts.pk.attname)[offset : offset + limit]
+        )
+        build = _row_builder(schema, list(schema.columns.values()))
+        keys = [c.attname for c in schema.columns.values()]
+        return [build(row) for row in queryset.values(*keys)]
+
+    method.__name__ = f"relationship_{name}"
+    return method
+
+
+def core_resource_for(options: ResourceOptions) -> CoreResource:
+    """The core-style resource of a registration with ``core_name``."""
+    base = CORE_RESOURCE_CLASSES.get(options.core_name or "", CoreResource)
+    attrs: dict[str, Any] = {
+        "name": options.core_name,
+        "id_key": options.id_key,
+        "options": options,
+    }
+    for name, accessor in (options.relationships or {}).items():
+        attrs[f"relationship_{name}"] = _relationship_method(name, accessor)
+    cls = type(f"{options.model.__name__}CoreResource", (base,), attrs)
+    return cls()
+
+
+def build_core_resources() -> list[Resource]:
+    return [core_resource_for(o) for o in entity_resources.site if o.core_name]
+
+
+registry.add_provider(build_core_resources, key=lambda: entity_resources.site.version)
+
+__all__ = [
+    "CORE_RESOURCE_CLASSES",
+    "INVALID_QUERY",
+    "CommentResource",
+    "CoreResource",
+    "CoreSchema",
+    "Like",
+    "NodeResource",
+    "TaxonomyResource",
+    "TermResource",
+    "VocabularyResource",
+    "build_core_resources",
+    "core_resource_for",
+    "core_schema",
+    "field_value",
+    "parse_core_query",
+]

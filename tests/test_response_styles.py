@@ -1,0 +1,363 @@
+"""Response styles through the server: ETags (304/412), count modes (``Prefer: count=``),
+keyset pages (``?cursor=``), the restws style on an endpoint of its own, query counts.
+
+Runs on SQLite and PostgreSQL; ``estimated`` counts are only an estimate on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from project.demo.models import Article
+from tests.entity_helpers import basic, body, make_data, send
+
+ARTICLES = "/api/entity_article"
+CRUD = {
+    "operations": ["retrieve", "create", "update", "delete", "index"],
+    "actions": [],
+    "targeted_actions": [],
+    "relationships": ["comments"],
+}
+
+
+@pytest.fixture
+def data(db):
+    return make_data()
+
+
+def published_ids():
+    return set(Article.objects.filter(status=True).values_list("pk", flat=True))
+
+
+def follow_links(client, url, **headers):
+    """Walk a keyset listing through ``Link: <...>; rel="next"``; return (ids, responses)."""
+    ids, responses = [], []
+    while url:
+        response = client.get(url, **headers)
+        assert response.status_code == 200, response.content
+        responses.append(response)
+        ids += [row.get("id", row.get("title")) for row in body(response)]
+        link = response.get("Link")
+        url = link[1 : link.index(">")].removeprefix("http://testserver") if link else None
+    return ids, responses
+
+
+# -- ETags ------------------------------------------------------------------------------------
+
+
+def test_retrieve_etag_and_304(client, data):
+    path = f"{ARTICLES}/{data.articles[0].pk}.json"
+    first = client.get(path)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.reason_phrase == "Not Modified"
+    assert again["ETag"] == etag
+    # The strong form of the same tag, a list, and * all match; another tag does not.
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag[2:]).status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH=f'"x", {etag}').status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+    # The tag follows the data, not the format.
+    assert client.get(f"{ARTICLES}/{data.articles[0].pk}.xml")["ETag"] == etag
+    Article.objects.filter(pk=data.articles[0].pk).update(title="Changed")
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_index_etag_and_304(client, data):
+    first = client.get(f"{ARTICLES}.json")
+    assert first.status_code == 200
+    response = client.get(f"{ARTICLES}.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (response.status_code, response.content) == (304, b"")
+    other = client.get(f"{ARTICLES}.json?pagesize=1", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+
+
+def test_if_match_on_update_and_delete(client, data):
+    article = data.articles[0]
+    path = f"{ARTICLES}/{article.pk}.json"
+    etag = client.get(path, **basic(data.staff))["ETag"]
+    stale = 'W/"0000"'
+
+    response = client.put(
+        path,
+        b'{"title": "New"}',
+        content_type="application/json",
+        HTTP_IF_MATCH=stale,
+        **basic(data.staff),
+    )
+    assert response.status_code == 412
+    assert response.reason_phrase.startswith(": Precondition Failed")
+    assert Article.objects.get(pk=article.pk).title == "Alpha river"
+
+    response = client.put(
+        path,
+        b'{"title": "New"}',
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+        **basic(data.staff),
+    )
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).title == "New"
+
+    # The old tag is stale now.
+    response = client.delete(path, HTTP_IF_MATCH=etag, **basic(data.staff))
+    assert response.status_code == 412
+    assert Article.objects.filter(pk=article.pk).exists()
+    response = client.delete(path, HTTP_IF_MATCH="*", **basic(data.staff))
+    assert response.status_code == 200
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_if_match_on_missing_entity_is_404(client, data):
+    response = client.delete(f"{ARTICLES}/999999.json", HTTP_IF_MATCH="*", **basic(data.staff))
+    assert response.status_code == 404
+
+
+# -- count modes ------------------------------------------------------------------------------
+
+
+def test_services_style_counts_only_when_asked(client, data):
+    plain = client.get(f"{ARTICLES}.json?pagesize=1")
+    assert "X-Total-Count" not in plain
+    response = client.get(f"{ARTICLES}.json?pagesize=1", HTTP_PREFER="count=exact")
+    assert response["X-Total-Count"] == str(len(published_ids()))
+    assert response["Preference-Applied"] == "count=exact"
+    none = client.get(f"{ARTICLES}.json?pagesize=1", HTTP_PREFER="count=none")
+    assert "X-Total-Count" not in none
+    filtered = client.get(
+        f"{ARTICLES}.json?parameters[title][contains]=river",
+        HTTP_PREFER="return=minimal, count=exact",
+    )
+    assert filtered["X-Total-Count"] == "1"  # the unpublished river is invisible
+
+
+def test_estimated_count(client, data):
+    response = client.get(f"{ARTICLES}.json", HTTP_PREFER="count=estimated")
+    assert response.status_code == 200
+    total = int(response["X-Total-Count"])
+    if connection.vendor == "postgresql":
+        assert total >= 1  # the planner's estimate: never a table scan
+    else:
+        assert total == len(published_ids())  # no statistics: an exact count
+
+
+@pytest.mark.parametrize("value", ["count=lots", "count=", "count=EXACTLY"])
+def test_bad_prefer_count_is_400(client, data, value):
+    response = client.get(f"{ARTICLES}.json", HTTP_PREFER=value)
+    assert response.status_code == 400
+    assert "Prefer" in response.reason_phrase
+
+
+def test_unrelated_preferences_are_ignored(client, data):
+    response = client.get(f"{ARTICLES}.json", HTTP_PREFER="return=minimal")
+    assert response.status_code == 200 and "X-Total-Count" not in response
+
+
+# -- keyset pages -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(db):
+    call_command("seed_demo", articles="45", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_keyset_walks_every_row_once(client, many):
+    ids, responses = follow_links(client, f"{ARTICLES}.json?pagesize=7&cursor=")
+    assert len(ids) == len(set(ids)) == len(published_ids())
+    assert set(ids) == published_ids()
+    assert "Link" not in responses[-1]
+    assert all(len(body(r)) == 7 for r in responses[:-1])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=title&direction=DESC",
+        "sort=created",
+        "sort=sticky,created&direction=DESC",
+        "parameters[sticky]=0&sort=created",
+        "fields=title",
+    ],
+)
+def test_keyset_follows_the_requested_sort(client, many, query):
+    url = f"{ARTICLES}.json?pagesize=6&{query}&cursor="
+    ids, responses = follow_links(client, url)
+    assert len(ids) == len(set(ids))
+    unpaged = body(client.get(f"{ARTICLES}.json?pagesize=100&{query}"))
+    if "fields=title" in query:
+        assert len(ids) == len(unpaged)
+        return
+    assert sorted(ids) == sorted(row["id"] for row in unpaged)
+    first_link = responses[0]["Link"]
+    assert "pagesize=6" in first_link and ".json?" in first_link and 'rel="next"' in first_link
+
+
+def test_keyset_order_matches_the_sort(client, many):
+    ids, _ = follow_links(client, f"{ARTICLES}.json?pagesize=5&sort=title&cursor=")
+    titles = dict(Article.objects.values_list("pk", "title"))
+    seen = [titles[pk] for pk in ids]
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["nonsense!", "eyJvIjpbInRpdGxlIl0sInYiOlsieCJdfQ", "e30", "W10", "%00"]
+)
+def test_bad_cursor_is_400_naming_cursor(client, many, cursor):
+    response = client.get(f"{ARTICLES}.json?cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.reason_phrase
+
+
+def test_cursor_of_another_sort_or_type_is_400(client, many):
+    link = client.get(f"{ARTICLES}.json?pagesize=2&sort=title&cursor=")["Link"]
+    cursor = link.split("cursor=")[1].split(">")[0].split("&")[0]
+    assert client.get(f"{ARTICLES}.json?pagesize=2&sort=title&cursor={cursor}").status_code == 200
+    response = client.get(f"{ARTICLES}.json?pagesize=2&sort=created&cursor={cursor}")
+    assert response.status_code == 400 and "cursor" in response.reason_phrase
+    # A well-formed cursor whose value does not fit the column's type.
+    from entity_resources.pagination import encode_cursor
+
+    bad = encode_cursor(["created", "id"], ["not a date", 1])
+    response = client.get(f"{ARTICLES}.json?sort=created&cursor={bad}")
+    assert response.status_code == 400 and "cursor" in response.reason_phrase
+    response = client.get(f"{ARTICLES}.json?page=2&cursor=")
+    assert response.status_code == 400 and "page" in response.reason_phrase
+
+
+def test_deep_keyset_page_uses_a_filter_not_offset(client, many):
+    url = f"{ARTICLES}.json?pagesize=5&sort=created&cursor="
+    for _ in range(4):
+        link = client.get(url)["Link"]
+        url = link[1 : link.index(">")].removeprefix("http://testserver")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and len(body(response)) == 5
+    selects = [q["sql"] for q in queries.captured_queries if "demo_article" in q["sql"]]
+    main = selects[0]
+    assert "OFFSET" not in main.upper()
+    assert '"created" >' in main or "created` >" in main or 'created" >' in main
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{ARTICLES}.json?pagesize=5&sort=created&page=4")
+    assert any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_keyset_query_count(client, many, django_assert_max_num_queries):
+    client.get(f"{ARTICLES}/1.json")  # warm the configuration cache
+    link = client.get(f"{ARTICLES}.json?pagesize=10&cursor=")["Link"]
+    url = link[1 : link.index(">")].removeprefix("http://testserver")
+    with django_assert_max_num_queries(2):  # rows (+ keys) and the tags
+        assert len(body(client.get(url))) == 10
+    with django_assert_max_num_queries(3):  # + COUNT
+        client.get(url, HTTP_PREFER="count=exact")
+
+
+# -- the restws style on an endpoint -----------------------------------------------------------
+
+
+@pytest.fixture
+def restws(make_endpoint, data):
+    return make_endpoint(
+        "rw",
+        resources={"entity_article": CRUD, "entity_comment": CRUD},
+        response_style="restws",
+        plain_query_filters=True,
+    )
+
+
+def test_restws_index_envelope(client, restws, data):
+    response = client.get("/rw/entity_article.json?pagesize=2&status=1")
+    assert response.status_code == 200
+    envelope = body(response)
+    base = "http://testserver/rw/entity_article"
+    assert {k: v for k, v in envelope.items() if k != "list"} == {
+        "self": f"{base}?pagesize=2&status=1",
+        "first": f"{base}?pagesize=2&status=1&page=0",
+        "last": f"{base}?pagesize=2&status=1&page=1",
+        "next": f"{base}?pagesize=2&status=1&page=1",
+    }
+    assert len(envelope["list"]) == 2
+    assert response["ETag"]
+    again = client.get(
+        "/rw/entity_article.json?pagesize=2&status=1", HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_restws_empty_index_is_200(client, restws, data):
+    envelope = body(client.get("/rw/entity_article.json?title=none"))
+    assert envelope["list"] == [] and envelope["last"].endswith("page=0")
+
+
+def test_restws_count_none_has_no_last(client, restws, data):
+    envelope = body(client.get("/rw/entity_article.json?pagesize=2", HTTP_PREFER="count=none"))
+    assert "last" not in envelope and "next" in envelope
+
+
+def test_restws_endpoint_count_mode_none(client, make_endpoint, data):
+    make_endpoint(
+        "rwn", resources={"entity_article": CRUD}, response_style="restws", count_mode="none"
+    )
+    envelope = body(client.get("/rwn/entity_article.json?pagesize=2"))
+    assert "last" not in envelope
+    # The header wins over the endpoint setting.
+    envelope = body(client.get("/rwn/entity_article.json?pagesize=2", HTTP_PREFER="count=exact"))
+    assert envelope["last"].endswith("page=1")
+
+
+def test_restws_keyset_next(client, restws, data):
+    envelope = body(client.get("/rw/entity_article.json?pagesize=2&cursor="))
+    assert "cursor=" in envelope["next"] and "page=" not in envelope["next"]
+    following = (
+        envelope["next"]
+        .removeprefix("http://testserver")
+        .replace("entity_article?", "entity_article.json?")
+    )
+    second = body(client.get(following))
+    assert len(second["list"]) == 1 and "next" not in second
+    ids = {row["id"] for row in envelope["list"] + second["list"]}
+    assert ids == published_ids()
+
+
+def test_restws_writes(client, restws, data):
+    payload = {"title": "Fresh", "author": data.alice.pk}
+    response = send(client, "POST", "/rw/entity_article.json", payload, data.staff)
+    assert response.status_code == 201
+    created = Article.objects.get(title="Fresh")
+    assert body(response) == {
+        "uri": f"http://testserver/rw/entity_article/{created.pk}",
+        "id": created.pk,
+        "resource": "entity_article",
+        "uuid": str(created.uuid),
+    }
+    assert response["Location"] == body(response)["uri"]
+    response = send(client, "PUT", f"/rw/entity_article/{created.pk}", {"title": "F2"}, data.staff)
+    assert (response.status_code, response.content) == (200, b"")
+    response = send(client, "DELETE", f"/rw/entity_article/{created.pk}", None, data.staff)
+    assert (response.status_code, response.content) == (200, b"")
+    bulk = send(
+        client,
+        "POST",
+        "/rw/entity_article.json",
+        [{"title": "B1", "author": data.alice.pk}, {"title": "B2", "author": data.alice.pk}],
+        data.staff,
+    )
+    assert bulk.status_code == 201 and [i["resource"] for i in body(bulk)] == ["entity_article"] * 2
+
+
+def test_restws_relationship_envelope(client, restws, data):
+    envelope = body(client.get(f"/rw/entity_article/{data.articles[0].pk}/comments.json"))
+    assert envelope["self"] == f"http://testserver/rw/entity_article/{data.articles[0].pk}/comments"
+    assert len(envelope["list"]) == 2
+
+
+def test_restws_index_query_count(client, restws, data, django_assert_max_num_queries):
+    client.get("/rw/entity_article.json")  # warm
+    with django_assert_max_num_queries(3):  # rows, tags, COUNT
+        response = client.get("/rw/entity_article.json?pagesize=100")
+    assert len(body(response)["list"]) == len(published_ids())
