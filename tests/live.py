@@ -7,6 +7,7 @@ cache shared by its workers. It is started and stopped by PID, and every wait is
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -65,6 +67,19 @@ def drop_live_database(url: str) -> None:
             autocommit=True,
         ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+
+
+def call(base: str, method: str, path: str, body=None, headers=None):
+    """One request on a fresh connection: ``(status, reason, headers, body)``, the reason
+    phrase as the client reads it off the status line."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.reason, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
 
 
 def server_env(database_url: str, redis_db: int = 5, **extra: str) -> dict[str, str]:

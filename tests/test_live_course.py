@@ -4,7 +4,6 @@ endpoint at the site root (empty path), HTTP Basic auth, restws responses."""
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 from urllib.parse import urlsplit
 
@@ -32,23 +31,12 @@ def server(tmp_path_factory):
         live.drop_live_database(database_url)
 
 
-def call(base, method, path, body=None, headers=None):
-    parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.reason, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
 def test_course_flow(server):
     base = server
     auth = {"Authorization": f"Basic {ADMIN}"}
 
     # Read: the envelope with absolute URLs at the site root.
-    status, _, headers, raw = call(base, "GET", "/course_enrollment.json", headers=auth)
+    status, _, headers, raw = live.call(base, "GET", "/course_enrollment.json", headers=auth)
     assert status == 200, raw
     envelope = json.loads(raw)
     assert envelope["self"] == f"{base}/course_enrollment"
@@ -63,7 +51,7 @@ def test_course_flow(server):
 
     # Conditional GET through the real server.
     etag = headers["ETag"]
-    status, reason, _, raw = call(
+    status, reason, _, raw = live.call(
         base, "GET", "/course_enrollment.json", headers={**auth, "If-None-Match": etag}
     )
     assert (status, reason, raw) == (304, "Not Modified", b"")
@@ -71,7 +59,7 @@ def test_course_flow(server):
     # Filters as plain query keys; a user and course with no enrollment.
     uid, nid = row["uid"]["id"], row["nid"]["id"]
     query = f"/course_enrollment.json?uid={uid}&nid={nid}"
-    status, _, _, raw = call(base, "GET", query, headers=auth)
+    status, _, _, raw = live.call(base, "GET", query, headers=auth)
     found = json.loads(raw)
     assert found["self"] == f"{base}/course_enrollment?uid={uid}&nid={nid}"
     assert [r["eid"] for r in found["list"]] == [row["eid"]]
@@ -79,30 +67,32 @@ def test_course_flow(server):
     # Create: 201 {uri, id, resource, uuid} + Location; then the enrollment is readable there.
     others = [r for r in envelope["list"] if r["nid"]["id"] != nid]
     payload = json.dumps({"uid": uid, "nid": others[0]["nid"]["id"]}).encode()
-    status, _, headers, raw = call(base, "POST", "/course_enrollment.json", payload, JSON)
+    status, _, headers, raw = live.call(base, "POST", "/course_enrollment.json", payload, JSON)
     assert status == 201, raw
     created = json.loads(raw)
     assert set(created) == {"uri", "id", "resource", "uuid"}
     assert headers["Location"] == created["uri"] == f"{base}/course_enrollment/{created['id']}"
-    status, _, _, raw = call(base, "GET", urlsplit(created["uri"]).path, headers=auth)
+    status, _, _, raw = live.call(base, "GET", urlsplit(created["uri"]).path, headers=auth)
     assert status == 200 and json.loads(raw)["eid"] == created["id"]
 
     # Update the course title: 200, empty body.
-    status, _, _, raw = call(
+    status, _, _, raw = live.call(
         base, "PUT", f"/node/{nid}", json.dumps({"title": "My Title Update"}).encode(), JSON
     )
     assert (status, raw) == (200, b"")
-    status, _, _, raw = call(base, "GET", f"/node/{nid}.json", headers=auth)
+    status, _, _, raw = live.call(base, "GET", f"/node/{nid}.json", headers=auth)
     assert json.loads(raw)["title"] == "My Title Update"
 
     # Delete: 200, empty body.
-    status, _, _, raw = call(base, "DELETE", f"/course_enrollment/{created['id']}", None, JSON)
+    status, _, _, raw = live.call(base, "DELETE", f"/course_enrollment/{created['id']}", None, JSON)
     assert (status, raw) == (200, b"")
-    assert call(base, "GET", f"/course_enrollment/{created['id']}.json", headers=auth)[0] == 404
+    assert (
+        live.call(base, "GET", f"/course_enrollment/{created['id']}.json", headers=auth)[0] == 404
+    )
 
     # Wrong password: 401 with the Basic challenge.
     wrong = base64.b64encode(b"admin:nope").decode()
-    status, _, headers, _ = call(
+    status, _, headers, _ = live.call(
         base, "GET", "/course_enrollment.json", headers={"Authorization": f"Basic {wrong}"}
     )
     assert status == 401 and headers["WWW-Authenticate"].startswith("Basic realm=")
@@ -110,10 +100,10 @@ def test_course_flow(server):
 
 def test_site_urls_are_not_shadowed(server):
     base = server
-    status, _, headers, _ = call(base, "GET", "/")
+    status, _, headers, _ = live.call(base, "GET", "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert call(base, "GET", "/admin/")[0] == 302
-    assert call(base, "GET", "/services/session/token")[0] == 200
-    assert call(base, "GET", "/api/entity_article.json")[0] == 200
-    status, reason, _, _ = call(base, "GET", "/nothing-here")
+    assert live.call(base, "GET", "/admin/")[0] == 302
+    assert live.call(base, "GET", "/services/session/token")[0] == 200
+    assert live.call(base, "GET", "/api/entity_article.json")[0] == 200
+    status, reason, _, _ = live.call(base, "GET", "/nothing-here")
     assert (status, reason) == (404, "Not found : Could not find resource nothing-here.")

@@ -2,10 +2,8 @@
 the seeded demo (``seed_demo --articles 30``: users alice…judy with password ``demo`` and host
 profiles around Berlin, Paris, Portland, …)."""
 
-import http.client
 import json
-import os
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
@@ -33,33 +31,10 @@ BERLIN = {
 }
 
 
-def own_database_url(tmp):
-    """Like ``live.live_database_url`` but with a name of its own on PostgreSQL: the shared
-    name (``services_api_live_<pid>``) may be in use by another live server of this run."""
-    suite_url = os.environ.get("DATABASE_URL", "")
-    if not suite_url.startswith("postgres"):
-        return f"sqlite:///{tmp / 'live.sqlite3'}"
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(suite_url)
-    name = f"services_api_live_seed_{os.getpid()}"
-    with psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return suite_url.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live-seed-systems")
-    database_url = own_database_url(tmp)
+    database_url = live.live_database_url(tmp)
     env = live.server_env(
         database_url, redis_db=11, DJANGO_SETTINGS_MODULE="tests.seed_systems_settings"
     )
@@ -72,17 +47,6 @@ def server(tmp_path_factory):
             yield base, api_key
     finally:
         live.drop_live_database(database_url)
-
-
-def call(base, method, path, body=None, headers=None):
-    parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.reason, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
 
 
 class Client:
@@ -105,7 +69,7 @@ class Client:
             headers["Cookie"] = self.cookie
         if self.token:
             headers["X-CSRF-Token"] = self.token
-        status, reason, response_headers, body = call(
+        status, reason, response_headers, body = live.call(
             self.base, "POST", f"/services/rest/{path}", urlencode(data or {}), headers
         )
         assert status == expect, (path, status, reason, body)
@@ -114,7 +78,7 @@ class Client:
         return self.decode(body)
 
     def login(self, username):
-        status, _, headers, token = call(self.base, "GET", "/services/session/token")
+        status, _, headers, token = live.call(self.base, "GET", "/services/session/token")
         assert status == 200 and headers["Content-Type"].startswith("text/plain") and token
         data = self.post("user/login", {"username": username, "password": "demo"})
         if self.fmt == "json":
@@ -197,7 +161,7 @@ def test_civicrm_flow(server):
     keys = {"key": SITE_KEY, "api_key": api_key}
 
     def get(params):
-        return call(base, "GET", f"/civicrm/contact?{urlencode({**keys, **params})}")
+        return live.call(base, "GET", f"/civicrm/contact?{urlencode({**keys, **params})}")
 
     status, _, headers, body = get({"last_name": "Smith", "return[email]": "1"})
     assert status == 200 and headers["Content-Type"].startswith("application/xml"), body
@@ -213,11 +177,11 @@ def test_civicrm_flow(server):
 
     path = f"/civicrm/contact/create?{urlencode({**keys, 'json': 1})}"
     fields = {"contact_type": "Individual", "first_name": "Ada", "last_name": "Lovelace"}
-    status, _, _, body = call(base, "POST", path, urlencode(fields), {"Content-Type": FORM})
+    status, _, _, body = live.call(base, "POST", path, urlencode(fields), {"Content-Type": FORM})
     assert status == 200, body
     contact_id = json.loads(body)["contact_id"]
     update = {"contact_type": "Individual", "contact_id": contact_id, "email": "ada@example.org"}
-    status, _, _, body = call(base, "POST", path, urlencode(update), {"Content-Type": FORM})
+    status, _, _, body = live.call(base, "POST", path, urlencode(update), {"Content-Type": FORM})
     assert status == 200 and json.loads(body)["contact_id"] == contact_id
     status, _, _, body = get({"contact_id": contact_id, "json": "1"})
     assert json.loads(body)["values"][0]["email"] == "ada@example.org"

@@ -1,9 +1,7 @@
 """The server core through a real gunicorn on 127.0.0.1: status lines as clients see them,
 formats, parsers, errors, ?q= URLs, and an import applied while workers are running."""
 
-import http.client
 import json
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,30 +42,19 @@ def server(tmp_path_factory):
         live.drop_live_database(database_url)
 
 
-def request(base, method, path, body=None, headers=None):
-    parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.reason, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
 def test_status_lines_reach_the_client(server):
     base, _, _ = server
-    status, reason, headers, body = request(
+    status, reason, headers, body = live.call(
         base, "POST", "/test/echo/shout.json", b"{}", {"Content-Type": "application/json"}
     )
     assert (status, reason) == (401, "Unauthorized : Missing required argument text")
     assert body == b'["Missing required argument text"]'
     assert headers["Content-Type"] == "application/json; charset=utf-8"
 
-    status, reason, _, body = request(base, "GET", "/test/nothing")
+    status, reason, _, body = live.call(base, "GET", "/test/nothing")
     assert (status, reason, body) == (404, "Not found : Could not find resource nothing.", b"")
 
-    status, reason, _, body = request(
+    status, reason, _, body = live.call(
         base, "POST", "/test/echo.json", b"{nope", {"Content-Type": "application/json"}
     )
     assert (status, reason, body) == (400, ": Invalid JSON.", b'["Invalid JSON."]')
@@ -75,12 +62,12 @@ def test_status_lines_reach_the_client(server):
 
 def test_formats_and_forms(server):
     base, _, _ = server
-    status, _, headers, body = request(base, "GET", "/test/echo/7", headers={"Accept": "*/*"})
+    status, _, headers, body = live.call(base, "GET", "/test/echo/7", headers={"Accept": "*/*"})
     assert status == 200 and headers["Content-Type"] == "text/xml; charset=utf-8"
     assert body == (
         b'<?xml version="1.0" encoding="utf-8"?>\n<result><op>retrieve</op><id>7</id></result>\n'
     )
-    status, _, _, body = request(
+    status, _, _, body = live.call(
         base,
         "POST",
         "/?q=test/echo/shout.json",
@@ -92,7 +79,7 @@ def test_formats_and_forms(server):
 
 def test_basic_auth_and_denied(server):
     base, _, _ = server
-    status, reason, headers, _ = request(
+    status, reason, headers, _ = live.call(
         base, "POST", "/test/echo/secret.json", b"", {"Content-Type": "application/json"}
     )
     assert status == 401 and headers["WWW-Authenticate"].startswith("Basic realm=")
@@ -100,12 +87,12 @@ def test_basic_auth_and_denied(server):
 
 def test_import_applies_to_running_workers(server):
     base, env, tmp = server
-    assert request(base, "GET", "/test/echo.json")[0] == 200
+    assert live.call(base, "GET", "/test/echo.json")[0] == 200
     narrowed = dict(ENDPOINT, resources={"echo": {"operations": ["retrieve"]}})
     config = tmp / "narrow.json"
     config.write_text(json.dumps(narrowed))
     live.manage(env, "services_import", str(config))
     # Every worker sees the change on its next request (several requests hit both workers).
-    statuses = {request(base, "GET", "/test/echo.json")[0] for _ in range(8)}
+    statuses = {live.call(base, "GET", "/test/echo.json")[0] for _ in range(8)}
     assert statuses == {404}
-    assert request(base, "GET", "/test/echo/1.json")[0] == 200
+    assert live.call(base, "GET", "/test/echo/1.json")[0] == 200
