@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from rest_framework.permissions import BasePermission
@@ -49,6 +50,26 @@ def has_operation_permission(options: ResourceOptions, user: Any, operation: str
     if codename is None or user is None or not user.is_authenticated:
         return False
     return user.has_perm(_perm(options, codename))
+
+
+#: Services operation -> the DRF viewset action ``permission_classes`` expect.
+DRF_ACTIONS = {
+    "index": "list",
+    "retrieve": "retrieve",
+    "relationship": "retrieve",
+    "create": "create",
+    "update": "update",
+    "delete": "destroy",
+}
+
+
+def operation_allowed(options: ResourceOptions, request: Any, operation: str) -> bool:
+    """The access rule of every path serving ``options``: its ``permission_classes`` (asked
+    as a viewset action would ask them) or else Django model permissions."""
+    if options.permission_classes:
+        view = SimpleNamespace(action=DRF_ACTIONS[operation], entity_options=options)
+        return all(cls().has_permission(request, view) for cls in options.permission_classes)
+    return has_operation_permission(options, request.user, operation)
 
 
 def check_object_access(options: ResourceOptions, request: Any, obj: Any, operation: str) -> None:

@@ -55,12 +55,12 @@ from django.db.models import F, Lookup, Q
 import entity_resources
 from entity_resources.exceptions import EntityError, EntityNotFound, InvalidData
 from entity_resources.options import ResourceOptions
-from entity_resources.permissions import has_operation_permission
+from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
 from entity_resources.writing import create_entities, delete_entity, update_entity
 
 from .conf import services_settings
-from .entity_adapter import to_services_error
+from .entity_adapter import EntityAccess, to_services_error
 from .errors import access_denied
 from .exceptions import ServicesError
 from .parsers import unwrap
@@ -73,14 +73,6 @@ INVALID_QUERY = (
 _ID = Arg("id", str, source="path", index=0)
 #: Rows a relationship answers when ``count`` is 0 or absent (Drupal's comments per page).
 RELATIONSHIP_DEFAULT_COUNT = 50
-_DRF_ACTIONS = {
-    "index": "list",
-    "retrieve": "retrieve",
-    "relationship": "retrieve",
-    "create": "create",
-    "update": "update",
-    "delete": "destroy",
-}
 
 
 def invalid_query(detail: str) -> ServicesError:
@@ -435,14 +427,6 @@ def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) 
 # -- access ----------------------------------------------------------------------------------
 
 
-def allowed(options: ResourceOptions, request: Any, operation_name: str) -> bool:
-    """The entity resources' access rules: ``permission_classes`` or model permissions."""
-    if options.permission_classes:
-        view = SimpleNamespace(action=_DRF_ACTIONS[operation_name], entity_options=options)
-        return all(cls().has_permission(request, view) for cls in options.permission_classes)
-    return has_operation_permission(options, request.user, operation_name)
-
-
 # -- writes ----------------------------------------------------------------------------------
 
 
@@ -476,7 +460,7 @@ def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
     return ServicesError(message, 406, {"form_errors": out})
 
 
-class CoreResource(Resource):
+class CoreResource(EntityAccess, Resource):
     """Base of the generated core-style resources; ``options`` is the registration."""
 
     options: ResourceOptions
@@ -488,9 +472,6 @@ class CoreResource(Resource):
         return core_schema(self.options)
 
     # -- access ----------------------------------------------------------------------------
-    def can_read(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "retrieve")
-
     def can_create(self, request, kwargs) -> bool:
         handler = self.bundle_handler(self.unwrapped(kwargs.get("data")))
         if handler is not None:
@@ -498,13 +479,7 @@ class CoreResource(Resource):
             if check is not None:
                 return bool(check(request))
             return bool(request.user.is_authenticated)
-        return allowed(self.options, request, "create")
-
-    def can_update(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "update")
-
-    def can_delete(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "delete")
+        return super().can_create(request, kwargs)
 
     def call(self, controller, request, kwargs):
         try:
@@ -748,7 +723,7 @@ def _relationship_method(name: str, accessor: str):
             r for r in self.options.opts.related_objects if r.get_accessor_name() == accessor
         )
         child = _child_options(rel.related_model)
-        if not allowed(child, request, "relationship"):
+        if not operation_allowed(child, request, "relationship"):
             raise access_denied(request.user)
         try:
             pk = coerce_pk(self.options, id)

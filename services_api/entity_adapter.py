@@ -35,7 +35,6 @@ styles can be added by overriding or branching there.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import entity_resources
@@ -43,7 +42,7 @@ from entity_resources.exceptions import EntityAccessDenied, EntityError
 from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
 from entity_resources.pagination import COUNT_MODES, page_url, restws_envelope
-from entity_resources.permissions import has_operation_permission
+from entity_resources.permissions import operation_allowed
 from entity_resources.plan import (
     FOREIGN_KEY,
     MANY_TO_MANY,
@@ -62,14 +61,6 @@ from .resources import Arg, Resource, operation, registry, relationship
 from .results import Result
 
 #: Entity operations -> DRF viewset actions (for registrations with ``permission_classes``).
-_DRF_ACTIONS = {
-    "index": "list",
-    "retrieve": "retrieve",
-    "relationship": "retrieve",
-    "create": "create",
-    "update": "update",
-    "delete": "destroy",
-}
 _ID = Arg("id", str, source="path", index=0)
 
 
@@ -177,30 +168,28 @@ def public_references(request: Any, options: ResourceOptions, rows: list[dict]) 
     return rows
 
 
-def allowed(options: ResourceOptions, request: Any, operation_name: str) -> bool:
-    if options.permission_classes:
-        view = SimpleNamespace(action=_DRF_ACTIONS[operation_name], entity_options=options)
-        return all(cls().has_permission(request, view) for cls in options.permission_classes)
-    return has_operation_permission(options, request.user, operation_name)
-
-
-class EntityResource(Resource):
-    """Base of the generated ``entity_*`` resources; ``options`` is the registration."""
+class EntityAccess:
+    """Access checks of every resource generated from a registration (``self.options``)."""
 
     options: ResourceOptions
 
-    # -- access ----------------------------------------------------------------------------
     def can_read(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "retrieve")
+        return operation_allowed(self.options, request, "retrieve")
 
     def can_create(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "create")
+        return operation_allowed(self.options, request, "create")
 
     def can_update(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "update")
+        return operation_allowed(self.options, request, "update")
 
     def can_delete(self, request, kwargs) -> bool:
-        return allowed(self.options, request, "delete")
+        return operation_allowed(self.options, request, "delete")
+
+
+class EntityResource(EntityAccess, Resource):
+    """Base of the generated ``entity_*`` resources; ``options`` is the registration."""
+
+    options: ResourceOptions
 
     def call(self, controller, request, kwargs):
         try:
@@ -281,7 +270,7 @@ class EntityResource(Resource):
             if entity_resources.is_registered(rel.related_model)
             else ResourceOptions(rel.related_model)
         )
-        if not allowed(child, request, "relationship"):
+        if not operation_allowed(child, request, "relationship"):
             raise access_denied(request.user)
         from entity_resources.query import coerce_pk
 
