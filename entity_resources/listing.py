@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 
 from .exceptions import BadParameter
-from .filtering import IndexParams, parse_index_params
+from .filtering import parse_index_params
 from .options import ResourceOptions
 from .pagination import (
     COUNT_MODES,
@@ -47,29 +47,18 @@ from .pagination import (
 )
 from .plan import MANY_TO_MANY, RenderContext, field_plan
 from .processors import row_builder
-from .query import fetch_m2m, index_queryset, render_rows, value_columns
+from .query import IndexPage, fetch_m2m, index_queryset, render_rows, value_columns
 
 
 @dataclass
-class Listing:
-    """One page: ``rows``; ``total`` (``None`` when not counted); the ``params`` used;
-    ``keyset`` whether the page was read after a cursor; ``next_cursor`` (keyset pages only)
-    and ``has_next`` (exact for keyset pages, from the count or a full page otherwise)."""
+class Listing(IndexPage):
+    """An ``IndexPage`` that also says ``keyset`` (read after a cursor), ``next_cursor``
+    (keyset pages only) and ``has_next`` (exact for keyset pages, from the count or a full
+    page otherwise)."""
 
-    rows: list[dict]
-    total: int | None
-    params: IndexParams
     keyset: bool = False
     next_cursor: str | None = None
     has_next: bool = False
-
-    @property
-    def page(self) -> int:
-        return self.params.page
-
-    @property
-    def page_size(self) -> int:
-        return self.params.page_size
 
 
 def _keyset_rows(
