@@ -1,25 +1,51 @@
 #!/usr/bin/env python
-"""Benchmarks, one command: ``.venv/bin/python benchmarks/run.py [--rounds N] [--requests N]``.
+"""Benchmarks, one command: ``.venv/bin/python benchmarks/run.py [--suite dispatch|entity|all]``.
 
 Each suite measures the product against baselines *in the same run*, in interleaved rounds, and
-prints a table of medians and ratios. Timings go through Django's full WSGI handler in-process
-(middleware, URL resolution, DRF), so the ratio is the cost of what we add.
+prints a table of medians and ratios. The dispatch suite's timings go through Django's full WSGI
+handler in-process (middleware, URL resolution, DRF), so the ratio is the cost of what we add.
 
 Suites:
 * ``dispatch``: ``GET /bench/ping/1.json`` through a Services endpoint against a plain DRF
   ``APIView`` returning the same payload (target: ratio <= 1.10), with the endpoint
   configuration in each kind of cache (the per-request version check is the difference).
+* ``entity``: over HTTP against a real gunicorn (2 workers, ``DEBUG`` off, endpoint
+  configuration in Redis or a file cache) serving ``benchmarks.settings`` on a database seeded
+  with ``seed_demo --articles 20000``: the demo's ``entity_article`` index (page of 100, author +
+  tags, clean processor) and retrieve against (a) raw Django ``values_list()`` + orjson views and
+  (b) a tuned DRF ``ModelViewSet`` serving the same rows (checked before timing), and page 190
+  against page 0 (keyset ``cursor=`` pagination when the server offers it, else offset).
+  Load comes from ``wrk`` (or, without it, a bounded Python keep-alive client), in interleaved
+  rounds. Targets: index >= 0.60x raw req/s, retrieve >= 0.90x raw, page 190 <= 1.3x page 0.
+
+``--suite dispatch|entity|all`` (default all). ``--database-url postgres://...`` runs the entity
+suite on that database (migrated and seeded in place, idempotently) instead of a temporary
+SQLite file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import io
+import json
 import os
+import re
+import secrets
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +139,383 @@ def dispatch_suite(rounds: int, requests: int) -> list[tuple[str, float, float]]
     ]
 
 
+# -- entity suite: a real gunicorn under load --------------------------------------------------
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+WRK = shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
+INDEX_QUERY = "?pagesize=100"
+ENTITY_TARGETS = {"index": 0.60, "retrieve": 0.90, "keyset": 1.30}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_reachable() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def entity_env(tmp: Path, database_url: str, cache: str, check_interval: float) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="benchmark-secret-key-0123456789-not-for-production",
+        BENCH_CONFIG_CACHE=cache,
+        BENCH_CONFIG_CHECK_INTERVAL=str(check_interval),
+        BENCH_FILE_CACHE_DIR=str(tmp / "file-cache"),
+        # A fresh key space: no configuration snapshot of another run's database is served.
+        BENCH_CACHE_PREFIX=f"bench-{os.getpid()}-{secrets.token_hex(4)}",
+        DEMO_ADMIN_USERNAME="admin",
+        DEMO_ADMIN_PASSWORD=secrets.token_urlsafe(12),
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 300) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+@contextlib.contextmanager
+def gunicorn_server(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
+    """gunicorn on a free 127.0.0.1 port; yields its base URL; stopped by PID, bounded waits."""
+    port = free_port()
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "project.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/api/entity_article/0.json", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer in 30s") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def fetch(base: str, path: str, cookie: str | None = None) -> tuple[int, dict, object]:
+    """``(status, headers, parsed JSON body)`` of a GET."""
+    request = urllib.request.Request(base + path, headers={"Accept": "application/json"})
+    if cookie:
+        request.add_header("Cookie", cookie)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), None
+
+
+def login_cookie(base: str, env: dict[str, str]) -> str:
+    """A session cookie of the seeded admin (sees unpublished articles: all 200 pages)."""
+    body = json.dumps(
+        {"username": env["DEMO_ADMIN_USERNAME"], "password": env["DEMO_ADMIN_PASSWORD"]}
+    ).encode()
+    request = urllib.request.Request(
+        base + "/api/user/login.json",
+        data=body,
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = json.loads(response.read())
+    return f"{data['session_name']}={data['sessid']}"
+
+
+def next_link(headers: dict) -> str | None:
+    """The ``rel="next"`` target of a ``Link`` header, as a path + query."""
+    for key, value in headers.items():
+        if key.lower() != "link":
+            continue
+        for part in value.split(","):
+            match = re.search(r'<([^>]*)>\s*;\s*rel="?next"?', part)
+            if match:
+                url = urllib.parse.urlsplit(match.group(1))
+                return url.path + (f"?{url.query}" if url.query else "")
+    return None
+
+
+def ids_of(body: object) -> list:
+    rows = body if isinstance(body, list) else [body]
+    return [row.get("id") for row in rows if isinstance(row, dict)]
+
+
+def sorted_tags(body: object) -> object:
+    """DRF's prefetch orders tags its own way; compare the rest exactly."""
+    rows = body if isinstance(body, list) else [body]
+    return [{**row, "tags": sorted(row["tags"], key=lambda t: t["id"])} for row in rows]
+
+
+def verify_same_rows(base: str, *paths: str) -> str:
+    """Fail unless the three answer the same ids; say how close the bodies are."""
+    names = ("product", "raw", "drf")
+    answers = {name: fetch(base, path) for name, path in zip(names, paths, strict=True)}
+    for name, (status, _, _body) in answers.items():
+        if status != 200:
+            raise RuntimeError(f"{name} ({paths}) answered {status}")
+    ids = ids_of(answers["product"][2])
+    for name in ("raw", "drf"):
+        if ids_of(answers[name][2]) != ids:
+            raise RuntimeError(f"{name} baseline serves other rows than the product: {paths}")
+    product_body = answers["product"][2]
+
+    def likeness(body: object) -> str:
+        if body == product_body:
+            return "identical"
+        return (
+            "identical up to tag order"
+            if sorted_tags(body) == sorted_tags(product_body)
+            else "DIFFERS"
+        )
+
+    return (
+        f"{len(ids)} rows, same ids; raw body {likeness(answers['raw'][2])}, "
+        f"DRF body {likeness(answers['drf'][2])}"
+    )
+
+
+def keyset_paths(base: str, cookie: str, page: int) -> tuple[str, str, str]:
+    """``(mode, page 0 path, page N path)``: keyset when index answers a next cursor."""
+    first = f"/api/entity_article.json{INDEX_QUERY}&cursor="
+    status, headers, body = fetch(base, first, cookie)
+    link = next_link(headers) if status == 200 else None
+    if link is None or "cursor=" not in link:
+        return (
+            "offset (keyset not available yet)",
+            f"/api/entity_article.json{INDEX_QUERY}&page=0",
+            f"/api/entity_article.json{INDEX_QUERY}&page={page}",
+        )
+    path = first
+    for _ in range(page):
+        status, headers, _ = fetch(base, path, cookie)
+        path = next_link(headers) if status == 200 else None
+        if path is None:
+            raise RuntimeError(f"keyset walk ended before page {page}")
+    status, _, deep = fetch(base, path, cookie)
+    _, _, offset_deep = fetch(base, f"/api/entity_article.json{INDEX_QUERY}&page={page}", cookie)
+    if status != 200 or ids_of(deep) != ids_of(offset_deep):
+        raise RuntimeError(f"keyset page {page} differs from offset page {page}")
+    return "keyset (cursor)", first, path
+
+
+def run_wrk(url: str, seconds: float, threads: int, connections: int, cookie: str | None) -> float:
+    args = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    result = subprocess.run(
+        [*args, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+    )
+    out = result.stdout
+    bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    if bad:
+        raise RuntimeError(f"{url}: {bad.group(1)} non-2xx responses under load")
+    errors = re.search(r"Socket errors:.*timeout (\d+)", out)
+    if errors and int(errors.group(1)):
+        raise RuntimeError(f"{url}: {errors.group(1)} timeouts under load")
+    return float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+
+
+def run_python_load(
+    url: str, seconds: float, threads: int, connections: int, cookie: str | None
+) -> float:
+    """Fallback load: ``connections`` threads, each a keep-alive http.client connection."""
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    headers = {"Cookie": cookie} if cookie else {}
+    stop_at = time.monotonic() + seconds
+    counts = [0] * connections
+    failures: list[str] = []
+
+    def worker(slot: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        try:
+            while time.monotonic() < stop_at:
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    failures.append(f"{response.status}")
+                    return
+                counts[slot] += 1
+        except OSError as error:
+            failures.append(repr(error))
+        finally:
+            conn.close()
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=seconds + 15)
+    if failures:
+        raise RuntimeError(f"{url}: {failures[0]} under load")
+    return sum(counts) / (time.monotonic() - started)
+
+
+def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, str, str]]:
+    if not GUNICORN.exists():
+        raise SystemExit(f"gunicorn not found next to {sys.executable}")
+    cache = args.cache if args.cache != "auto" else ("redis" if redis_reachable() else "file")
+    database_url = args.database_url or f"sqlite:///{tmp / 'entity.sqlite3'}"
+    env = entity_env(tmp, database_url, cache, args.check_interval)
+    load = run_wrk if (WRK and args.load != "python") else run_python_load
+    load_name = (
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s"
+        if load is run_wrk
+        else f"Python http.client keep-alive, {args.connections} threads, {args.duration:g}s"
+    )
+    t0 = time.monotonic()
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "seed_demo", "--articles", str(args.articles))
+    print(
+        f"\nentity suite: {args.articles} articles on "
+        f"{'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'} "
+        f"(seeded in {time.monotonic() - t0:.1f}s), gunicorn 2 sync workers, "
+        f"configuration cache {cache} (check interval {args.check_interval:g}s), "
+        f"load: {load_name}"
+    )
+    with gunicorn_server(env, tmp / "gunicorn.log") as base:
+        status, _, page0 = fetch(base, f"/api/entity_article.json{INDEX_QUERY}")
+        if status != 200:
+            raise RuntimeError(f"product index answered {status}")
+        retrieve_id = ids_of(page0)[len(page0) // 2]
+        index = (
+            f"/api/entity_article.json{INDEX_QUERY}",
+            f"/baseline/raw/articles{INDEX_QUERY}",
+            f"/baseline/drf/articles{INDEX_QUERY}",
+        )
+        retrieve = (
+            f"/api/entity_article/{retrieve_id}.json",
+            f"/baseline/raw/articles/{retrieve_id}",
+            f"/baseline/drf/articles/{retrieve_id}",
+        )
+        print(f"  verified index page 0: {verify_same_rows(base, *index)}")
+        print(f"  verified retrieve {retrieve_id}: {verify_same_rows(base, *retrieve)}")
+        cookie = login_cookie(base, env)
+        mode, shallow, deep = keyset_paths(base, cookie, args.deep_page)
+        print(f"  page {args.deep_page} vs page 0 (logged-in admin): {mode}")
+        deep_name = f"page {args.deep_page}"
+        # Groups are timed back to back, so each ratio compares neighbours in time (the
+        # machine may be shared: the ratio of each round is taken, then the median).
+        groups = {
+            "index": {
+                "index: product": (index[0], None),
+                "index: raw values()": (index[1], None),
+                "index: tuned DRF": (index[2], None),
+            },
+            "retrieve": {
+                "retrieve: product": (retrieve[0], None),
+                "retrieve: raw values()": (retrieve[1], None),
+                "retrieve: tuned DRF": (retrieve[2], None),
+            },
+            "pages": {"page 0": (shallow, cookie), deep_name: (deep, cookie)},
+        }
+        cases = {name: case for group in groups.values() for name, case in group.items()}
+        for path, cookie_ in cases.values():  # warm every worker's caches and connections
+            load(base + path, 1, args.threads, args.connections, cookie_)
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        for round_ in range(args.entity_rounds):
+            for group in groups.values():
+                names = list(group)
+                shift = round_ % len(names)  # rotate who goes first
+                for name in names[shift:] + names[:shift]:
+                    path, cookie_ = group[name]
+                    samples[name].append(
+                        load(base + path, args.duration, args.threads, args.connections, cookie_)
+                    )
+
+    def paired(numerator: str, denominator: str) -> float:
+        return statistics.median(
+            n / d for n, d in zip(samples[numerator], samples[denominator], strict=True)
+        )
+
+    rps = {name: statistics.median(values) for name, values in samples.items()}
+    rows: list[tuple[str, float, str, str]] = []
+    for op in ("index", "retrieve"):
+        raw = f"{op}: raw values()"
+        target = f">= {ENTITY_TARGETS[op]:.2f}x raw"
+        for kind in ("product", "raw values()", "tuned DRF"):
+            name = f"{op}: {kind}"
+            ratio = paired(name, raw)
+            verdict = ""
+            if kind == "product":
+                verdict = "met" if ratio >= ENTITY_TARGETS[op] else "MISSED"
+            rows.append((name, rps[name], f"{ratio:.2f}x raw", f"{target} {verdict}".strip()))
+    keyset = mode.startswith("keyset")
+    slowdown = paired("page 0", deep_name)  # time of a deep page / time of page 0
+    label = "keyset" if keyset else "offset"
+    rows.append((f"{label} page 0", rps["page 0"], "1.00x", ""))
+    verdict = ("met" if slowdown <= ENTITY_TARGETS["keyset"] else "MISSED") if keyset else "n/a"
+    rows.append(
+        (
+            f"{label} {deep_name}",
+            rps[deep_name],
+            f"{slowdown:.2f}x p0 time",
+            f"<= {ENTITY_TARGETS['keyset']:.2f}x (keyset) {verdict}",
+        )
+    )
+    spread = ", ".join(
+        f"{name} {min(values):.0f}-{max(values):.0f}" for name, values in samples.items()
+    )
+    print(f"  {args.entity_rounds} rounds; req/s range per case: {spread}")
+    print("  ratios: median over rounds of each round's ratio (neighbours in time)")
+    return rows
+
+
+def print_entity_table(rows: list[tuple[str, float, str, str]]) -> None:
+    print("\nentity resources over HTTP: requests/s (median of rounds)")
+    print(f"{'case':<26}{'req/s':>10}  {'ratio':<14}{'target'}")
+    for name, value, ratio, target in rows:
+        print(f"{name:<26}{value:>10.1f}  {ratio:<14}{target}")
+
+
 def print_table(title: str, rows: list[tuple[str, float, float]], target: str) -> None:
     print(f"\n{title}  (target: {target})")
     print(f"{'case':<30}{'median us/req':>16}{'ratio':>10}")
@@ -122,17 +525,36 @@ def print_table(title: str, rows: list[tuple[str, float, float]], target: str) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--suite", choices=["dispatch", "entity", "all"], default="all")
+    parser.add_argument("--rounds", type=int, default=7, help="dispatch suite rounds")
+    parser.add_argument("--requests", type=int, default=1000, help="dispatch requests per round")
+    parser.add_argument("--entity-rounds", type=int, default=5, help="entity suite rounds")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds of load per case")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--deep-page", type=int, default=190)
+    parser.add_argument("--database-url", help="PostgreSQL URL for the entity suite")
+    parser.add_argument("--cache", choices=["auto", "redis", "file"], default="auto")
+    parser.add_argument("--load", choices=["wrk", "python"], default="wrk")
+    parser.add_argument(
+        "--check-interval",
+        type=float,
+        default=0.0,
+        help="SERVICES_API CONFIG_CHECK_INTERVAL of the entity suite's server (default 0)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        setup_django(Path(tmp) / "bench.sqlite3")
-        rows = dispatch_suite(args.rounds, args.requests)
-        print_table(
-            "dispatch overhead: endpoint vs plain DRF view",
-            rows,
-            "ratio <= 1.10",
-        )
+        if args.suite in ("dispatch", "all"):
+            setup_django(Path(tmp) / "bench.sqlite3")
+            rows = dispatch_suite(args.rounds, args.requests)
+            print_table(
+                "dispatch overhead: endpoint vs plain DRF view",
+                rows,
+                "ratio <= 1.10",
+            )
+        if args.suite in ("entity", "all"):
+            print_entity_table(entity_suite(args, Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 from django.urls import include, path
 
-from benchmarks.bench_app.views import PlainView
+from benchmarks.bench_app import views
 
 urlpatterns = [
-    path("plain/<str:id>", PlainView.as_view()),
+    path("plain/<str:id>", views.PlainView.as_view()),
+    # Baselines of the entity suite (same rows and shape as /api/entity_article...).
+    path("baseline/raw/articles", views.raw_index),
+    path("baseline/raw/articles/<int:pk>", views.raw_retrieve),
+    path("baseline/drf/articles", views.drf_index),
+    path("baseline/drf/articles/<int:pk>", views.drf_retrieve),
     path("", include("services_api.urls")),
 ]

@@ -16,9 +16,10 @@ from .exceptions import ServicesError
 
 
 def etag_for(data: Any) -> str:
+    """Rows are built in a fixed field order, so the same representation always serialises to
+    the same bytes: no key sorting needed (it doubled the cost on a page of 100 rows)."""
     digest = hashlib.blake2b(
-        orjson.dumps(data, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
-        digest_size=16,
+        orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS), digest_size=16
     ).hexdigest()
     return f'W/"{digest}"'
 
