@@ -5,7 +5,7 @@ from __future__ import annotations
 
 USER_RESOURCE = {
     "operations": ["retrieve", "create", "update", "delete", "index"],
-    "actions": ["login", "logout", "token", "register", "request_new_password"],
+    "actions": ["login", "logout", "token", "register", "request_new_password", "user_pass_reset"],
     "targeted_actions": ["password_reset", "resend_welcome_email", "cancel"],
     "relationships": [],
 }
@@ -161,9 +161,15 @@ DEMO_ENDPOINTS = [API_ENDPOINT, SERVICES_REST_ENDPOINT, CIVICRM_ENDPOINT, COURSE
 
 
 def apply_demo_endpoints(endpoint_model, resource_model) -> None:
-    """Create or update the demo endpoints; works with historical models in migrations."""
+    """Create or update the demo endpoints; works with historical models in migrations.
+
+    Only the fields the given model has are written, so an early migration keeps working
+    after later releases add endpoint settings (the last migration and ``seed_demo`` then
+    write them).
+    """
+    known = {field.name for field in endpoint_model._meta.get_fields()}
     for config in DEMO_ENDPOINTS:
-        fields = {k: v for k, v in config.items() if k not in ("name", "resources")}
+        fields = {k: v for k, v in config.items() if k in known and k != "name"}
         endpoint, _ = endpoint_model.objects.update_or_create(name=config["name"], defaults=fields)
         for resource, controllers in config["resources"].items():
             resource_model.objects.update_or_create(
