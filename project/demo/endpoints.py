@@ -167,7 +167,7 @@ def apply_demo_endpoints(endpoint_model, resource_model) -> None:
     after later releases add endpoint settings (the last migration and ``seed_demo`` then
     write them).
     """
-    known = {field.name for field in endpoint_model._meta.get_fields()}
+    known = {field.name for field in endpoint_model._meta.concrete_fields}
     for config in DEMO_ENDPOINTS:
         fields = {k: v for k, v in config.items() if k in known and k != "name"}
         endpoint, _ = endpoint_model.objects.update_or_create(name=config["name"], defaults=fields)
