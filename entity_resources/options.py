@@ -56,6 +56,10 @@ class ResourceOptions:
     permission_classes: Sequence[type] | None = None
     #: ``callable(queryset, request) -> queryset`` to restrict rows (e.g. published only).
     queryset_hook: Callable[[Any, Any], Any] | None = None
+    #: ``callable(request) -> hashable``: requests with equal keys get the same filter from
+    #: ``queryset_hook`` (e.g. ``is_authenticated``), so their retrieve query can be compiled
+    #: once and reused. Without it a hooked resource builds its query on every request.
+    queryset_hook_key: Callable[[Any], Any] | None = None
     #: ``callable(request, obj, operation) -> bool`` object-level access hook.
     object_access: Callable[[Any, Any, str], bool] | None = None
     #: Anonymous users may read (retrieve/index) without the ``view`` permission.
@@ -92,6 +96,7 @@ class ResourceOptions:
         "processor",
         "permission_classes",
         "queryset_hook",
+        "queryset_hook_key",
         "object_access",
         "anonymous_read",
         "core_name",
@@ -197,7 +202,7 @@ class ResourceOptions:
         if self.core_name and not self.id_key:
             self._fail("id_key", "a core-style resource (core_name) needs an id_key such as 'nid'.")
         self._validate_core()
-        for hook in ("queryset_hook", "object_access"):
+        for hook in ("queryset_hook", "queryset_hook_key", "object_access"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
                 self._fail(hook, "must be callable.")

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import QuerySet
 
+from .compiled import PLACEHOLDER, compiled
 from .exceptions import EntityNotFound
 from .filtering import IndexParams, apply_filters, parse_fields, parse_index_params
 from .options import ResourceOptions
@@ -55,24 +57,31 @@ def value_columns(
     return columns
 
 
+def _m2m_queryset(spec: FieldSpec, ids: Sequence[Any], processor: str) -> QuerySet:
+    columns = [spec.source_attname, spec.target_attname]
+    if processor == "clean" and spec.uuid_path is not None:
+        columns.append(spec.uuid_path)
+    return (
+        spec.through._default_manager.filter(**{f"{spec.source_attname}__in": list(ids)})
+        .order_by(spec.source_attname, spec.target_attname)
+        .values_list(*columns)
+    )
+
+
+def _group_m2m(rows: Any, spec: FieldSpec, processor: str) -> dict[Any, list[tuple]]:
+    with_uuid = processor == "clean" and spec.uuid_path is not None
+    out: dict[Any, list[tuple]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append((row[1], row[2] if with_uuid else None))
+    return out
+
+
 def fetch_m2m(spec: FieldSpec, ids: Sequence[Any], processor: str) -> dict[Any, list[tuple]]:
     """``{pk: [(related id, uuid or None), ...]}`` for ``ids``: one query on the through table,
     related ids ascending (stable whatever order the links were added in)."""
     if not ids:
         return {}
-    columns = [spec.source_attname, spec.target_attname]
-    with_uuid = processor == "clean" and spec.uuid_path is not None
-    if with_uuid:
-        columns.append(spec.uuid_path)
-    rows = (
-        spec.through._default_manager.filter(**{f"{spec.source_attname}__in": list(ids)})
-        .order_by(spec.source_attname, spec.target_attname)
-        .values_list(*columns)
-    )
-    out: dict[Any, list[tuple]] = {}
-    for row in rows:
-        out.setdefault(row[0], []).append((row[1], row[2] if with_uuid else None))
-    return out
+    return _group_m2m(_m2m_queryset(spec, ids, processor), spec, processor)
 
 
 def render_rows(
@@ -214,14 +223,65 @@ def retrieve_row(
     """
     if fields is None and query:
         fields = parse_fields(options, query)
+    pk_value = coerce_pk(options, pk)
+    if queryset is None and type(pk_value) is int and -(2**63) < pk_value < 2**63:
+        row = _retrieve_compiled(options, pk_value, request, context, fields, processor)
+        if row is not None:
+            return row
     if queryset is None:
         queryset = base_queryset(options, request)
-    rows = render_rows(
-        options, queryset.filter(pk=coerce_pk(options, pk)), fields, context, processor
-    )
+    rows = render_rows(options, queryset.filter(pk=pk_value), fields, context, processor)
     if not rows:
         raise EntityNotFound()
     return rows[0]
+
+
+def _retrieve_compiled(
+    options: ResourceOptions,
+    pk: int,
+    request: Any,
+    context: RenderContext,
+    fields: Sequence[str] | None,
+    processor: str | None,
+) -> dict | None:
+    """``retrieve_row`` through compiled queries; ``None`` when it cannot take that path (a
+    ``queryset_hook`` without a ``queryset_hook_key`` may filter differently per request)."""
+    hook_key = None
+    if options.queryset_hook is not None:
+        if options.queryset_hook_key is None:
+            return None
+        hook_key = options.queryset_hook_key(request)
+    processor = processor or options.processor
+    plan = field_plan(options, context)
+    names = list(fields) if fields else list(plan)
+    pk_attname = options.opts.pk.attname
+    columns = value_columns(plan, names, pk_attname, processor)
+    alias = options.model._default_manager.db
+    try:
+        low, high = connections[alias].ops.integer_field_range(options.opts.pk.get_internal_type())
+    except KeyError:  # an integer-valued pk of a custom type: no known range
+        return None
+    if (low is not None and pk < low) or (high is not None and pk > high):
+        return None  # out of the column's range: the ORM path answers "not found"
+    main = compiled(
+        ("retrieve", options, alias, tuple(columns), hook_key),
+        lambda: base_queryset(options, request).filter(pk=PLACEHOLDER).values(*columns),
+    )
+    if main is None:
+        return None
+    raw = main.dicts(pk)
+    if not raw:
+        raise EntityNotFound()
+    m2m: dict[str, dict] = {}
+    for spec in (plan[n] for n in names if plan[n].kind == MANY_TO_MANY):
+        query = compiled(
+            ("m2m", spec.through, spec.source_attname, alias, processor, spec.uuid_path),
+            lambda spec=spec: _m2m_queryset(spec, [PLACEHOLDER], processor),
+        )
+        if query is None:
+            return None
+        m2m[spec.name] = _group_m2m(query.rows(pk), spec, processor)
+    return row_builder(plan, names, processor, context, pk_attname)(raw[0], m2m)
 
 
 __all__ = [

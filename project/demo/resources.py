@@ -6,6 +6,12 @@ from .feedback import create_trust_referral
 from .models import Article, Comment, Enrollment, Tag, Vocabulary
 
 
+def is_authenticated(request):
+    """The one thing ``published_for_anonymous`` depends on (its ``queryset_hook_key``)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def published_for_anonymous(queryset, request):
     """Anonymous visitors see published rows only, as Drupal's 'access content' does."""
     user = getattr(request, "user", None)
@@ -32,6 +38,7 @@ class ArticleResource(entity_resources.ResourceOptions):
     read_only_fields = ["uuid", "created", "changed"]
     processor = "clean"
     queryset_hook = staticmethod(published_for_anonymous)
+    queryset_hook_key = staticmethod(is_authenticated)
     anonymous_read = True
     relationships = {"comments": "comments"}
     # Core-style ``node`` resource for jDrupal/DrupalGap (docs/core-resources.md): the pk is
@@ -50,6 +57,7 @@ class CommentResource(entity_resources.ResourceOptions):
     read_only_fields = ["uuid", "created"]
     processor = "clean"
     queryset_hook = staticmethod(published_for_anonymous)
+    queryset_hook_key = staticmethod(is_authenticated)
     anonymous_read = True
     # Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``.
     core_name = "comment"
