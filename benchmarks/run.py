@@ -35,7 +35,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# The suite's own helpers for subprocess management commands and free ports.
+from tests.live import free_port, manage  # noqa: E402
 
 
 def setup_django(db_path: Path) -> None:
@@ -147,12 +149,6 @@ INDEX_QUERY = "?pagesize=100"
 ENTITY_TARGETS = {"index": 0.60, "retrieve": 0.90, "keyset": 1.30}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def redis_reachable() -> bool:
     try:
         import redis
@@ -178,19 +174,6 @@ def entity_env(tmp: Path, database_url: str, cache: str, check_interval: float) 
         DEMO_ADMIN_PASSWORD=secrets.token_urlsafe(12),
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 300) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
 @contextlib.contextmanager
