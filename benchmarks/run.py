@@ -26,7 +26,6 @@ SQLite file.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import io
 import json
@@ -34,7 +33,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,14 +42,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The suite's own helpers for subprocess management commands and free ports.
-from tests.live import free_port, manage  # noqa: E402
+from tests.live import gunicorn, manage  # noqa: E402
 
 
 def setup_django(db_path: Path) -> None:
@@ -174,54 +171,6 @@ def entity_env(tmp: Path, database_url: str, cache: str, check_interval: float) 
         DEMO_ADMIN_PASSWORD=secrets.token_urlsafe(12),
     )
     return env
-
-
-@contextlib.contextmanager
-def gunicorn_server(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
-    """gunicorn on a free 127.0.0.1 port; yields its base URL; stopped by PID, bounded waits."""
-    port = free_port()
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "project.wsgi:application",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(workers),
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/api/entity_article/0.json", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer in 30s") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 def fetch(base: str, path: str, cookie: str | None = None) -> tuple[int, dict, object]:
@@ -404,7 +353,7 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
         f"configuration cache {cache} (check interval {args.check_interval:g}s), "
         f"load: {load_name}"
     )
-    with gunicorn_server(env, tmp / "gunicorn.log") as base:
+    with gunicorn(env, log=tmp / "gunicorn.log", flush_cache=False) as base:
         status, _, page0 = fetch(base, f"/api/entity_article.json{INDEX_QUERY}")
         if status != 200:
             raise RuntimeError(f"product index answered {status}")

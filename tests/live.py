@@ -112,18 +112,27 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str],
+    workers: int = 2,
+    timeout: float = 30.0,
+    *,
+    log: Path | None = None,
+    flush_cache: bool = True,
+) -> Iterator[str]:
     """Run gunicorn on a free port; yield its base URL; stop it by PID.
 
-    The server's Redis database is flushed first: a configuration snapshot left by an earlier
-    run (against another database) must not be served.
+    The server's Redis database (``CACHE_URL``) is flushed first unless ``flush_cache`` is
+    off: a configuration snapshot left by an earlier run (against another database) must not
+    be served. ``log`` receives gunicorn's stderr (default: kept for the error message).
     """
     cache_url = env.get("CACHE_URL", "")
-    if cache_url.startswith("redis"):
+    if flush_cache and cache_url.startswith("redis"):
         import redis
 
         redis.Redis.from_url(cache_url).flushdb()
     port = free_port()
+    log_file = open(log, "wb") if log is not None else None  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -140,14 +149,15 @@ def gunicorn(env: dict[str, str], workers: int = 2, timeout: float = 30.0) -> It
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file if log_file is not None else subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+                output = log.read_bytes() if log is not None else process.stderr.read()
+                raise RuntimeError(f"gunicorn exited: {output.decode()[-2000:]}")
             try:
                 urllib.request.urlopen(base + "/", timeout=2)
                 break
@@ -167,3 +177,5 @@ def gunicorn(env: dict[str, str], workers: int = 2, timeout: float = 30.0) -> It
             process.wait(timeout=5)
         if process.stderr:
             process.stderr.close()
+        if log_file is not None:
+            log_file.close()

@@ -79,6 +79,24 @@ def test_admin_save_applies_on_next_request(
     assert client.get("/moved/echo.json").status_code == 404
 
 
+def add_endpoint(admin_client, **fields):
+    """POST the admin's add form for an endpoint named ``other`` (no resource rows)."""
+    data = {
+        "name": "other",
+        "default_format": "json",
+        "response_style": "services",
+        "error_style": "drupal",
+        "page_size": "20",
+        "max_page_size": "100",
+        "count_mode": "exact",
+        "formatters": ["json"],
+        "resources-TOTAL_FORMS": "0",
+        "resources-INITIAL_FORMS": "0",
+        **fields,
+    }
+    return admin_client.post("/admin/services_api/endpoint/add/", data)
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [
@@ -91,62 +109,23 @@ def test_admin_save_applies_on_next_request(
     ],
 )
 def test_admin_path_validation(admin_client, echo_endpoint, path, message):
-    response = admin_client.post(
-        "/admin/services_api/endpoint/add/",
-        {
-            "name": "other",
-            "path": path,
-            "default_format": "json",
-            "response_style": "services",
-            "error_style": "drupal",
-            "page_size": "20",
-            "max_page_size": "100",
-            "count_mode": "exact",
-            "formatters": ["json"],
-            "resources-TOTAL_FORMS": "0",
-            "resources-INITIAL_FORMS": "0",
-        },
-    )
+    response = add_endpoint(admin_client, path=path)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Endpoint.objects.filter(name="other").exists()
 
 
 def test_admin_duplicate_path(admin_client, echo_endpoint):
-    response = admin_client.post(
-        "/admin/services_api/endpoint/add/",
-        {
-            "name": "other",
-            "path": "test",
-            "default_format": "json",
-            "response_style": "services",
-            "error_style": "drupal",
-            "page_size": "20",
-            "max_page_size": "100",
-            "count_mode": "exact",
-            "formatters": ["json"],
-            "resources-TOTAL_FORMS": "0",
-            "resources-INITIAL_FORMS": "0",
-        },
-    )
+    response = add_endpoint(admin_client, path="test")
     assert "Endpoint with this Path already exists." in response.content.decode()
 
 
 def test_admin_refuses_undeclared_action(admin_client):
-    response = admin_client.post(
-        "/admin/services_api/endpoint/add/",
-        {
-            "name": "other",
-            "path": "other",
-            "default_format": "json",
-            "response_style": "services",
-            "error_style": "drupal",
-            "page_size": "20",
-            "max_page_size": "100",
-            "count_mode": "exact",
-            "formatters": ["json"],
+    response = add_endpoint(
+        admin_client,
+        path="other",
+        **{
             "resources-TOTAL_FORMS": "1",
-            "resources-INITIAL_FORMS": "0",
             "resources-0-resource": "echo",
             "resources-0-actions": ["fly"],
         },
