@@ -115,7 +115,7 @@ def dispatch_suite(rounds: int, requests: int) -> list[tuple[str, float, float]]
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import override_settings
 
-    from services_api.config import forget_local_snapshot
+    from services_api.endpoints.snapshot import forget_local_snapshot
 
     handler = WSGIHandler()
 

@@ -140,5 +140,5 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     # Users imported from Drupal 7 (manage.py import_drupal_users) keep their old password;
     # it is re-hashed with the first hasher above on their first login.
-    "services_api.hashers.DrupalPasswordHasher",
+    "services_api.auth.hashers.DrupalPasswordHasher",
 ]

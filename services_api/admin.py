@@ -6,10 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 
-from .constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
-from .models import ApiKey, BearerToken, Endpoint, EndpointResource
-from .resources import registry
-from .tokens import assign_new_key, revoke_api_key, rotate_api_key
+from services_api.auth.tokens import assign_new_key, revoke_api_key, rotate_api_key
+from services_api.constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from services_api.models import ApiKey, BearerToken, Endpoint, EndpointResource
+from services_api.resources import registry
 
 KIND_FIELDS = {
     "operations": "operation",
@@ -226,7 +226,7 @@ class BearerTokenAdmin(admin.ModelAdmin):
         messages.success(request, f"Revoked {count} bearer token(s).")
 
 
-from .models import SystemVariable  # noqa: E402  (appended section: system/*_variable)
+from services_api.models import SystemVariable  # noqa: E402  (appended section: system/*_variable)
 
 
 @admin.register(SystemVariable)

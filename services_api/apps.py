@@ -10,6 +10,10 @@ class ServicesApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their side effects: registering checks, signal receivers, the
-        # authenticators (tokens), the built-in user/system resources (builtin) and the
-        # entity_* resources (entity_adapter).
-        from . import builtin, checks, conf, core_resources, entity_adapter, signals, tokens  # noqa: F401
+        # authenticators (tokens), the built-in user/system resources and the
+        # entity_* resources (drupal.entity).
+        from services_api import checks  # noqa: F401
+        from services_api import settings as _settings  # noqa: F401
+        from services_api.auth import tokens  # noqa: F401
+        from services_api.drupal import core, entity, system, user  # noqa: F401
+        from services_api.endpoints import signals  # noqa: F401

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core import checks
 
-from .conf import SETTINGS_NAME, services_settings
+from services_api.settings import SETTINGS_NAME, services_settings
 
 
 @checks.register(checks.Tags.compatibility)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .constants import (
+from services_api.constants import (
     AUTH_METHODS,
     COUNT_MODES,
     ERROR_STYLES,

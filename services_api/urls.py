@@ -7,7 +7,7 @@ resolved per request from the cached configuration.
 
 from django.urls import path
 
-from . import views
+from services_api.server import views
 
 app_name = "services_api"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import caches
 
-from services_api.config import forget_local_snapshot
+from services_api.endpoints.snapshot import forget_local_snapshot
 
 ALL_PARSERS = [
     "application/json",

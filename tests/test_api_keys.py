@@ -12,14 +12,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from services_api.models import ApiKey
-from services_api.tokens import (
+from services_api.auth.tokens import (
     create_api_key,
     hash_secret,
     revoke_api_key,
     rotate_api_key,
     user_for_api_key,
 )
+from services_api.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 

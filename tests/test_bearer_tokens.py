@@ -9,13 +9,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from services_api.models import BearerToken
-from services_api.tokens import (
+from services_api.auth.tokens import (
     hash_secret,
     issue_bearer_token,
     revoke_bearer_token,
     user_for_bearer_token,
 )
+from services_api.models import BearerToken
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from project.demo.endpoints import apply_demo_endpoints
 from project.demo.models import Contact
+from services_api.auth.tokens import create_api_key
 from services_api.models import Endpoint, EndpointResource
-from services_api.tokens import create_api_key
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from entity_resources.options import ResourceOptions
 from project.demo.models import Article, Comment, Tag, Vocabulary
-from services_api.core_resources import INVALID_QUERY
+from services_api.drupal.core import INVALID_QUERY
 from tests.entity_helpers import basic, body, make_data, make_user, send
 
 pytestmark = pytest.mark.django_db

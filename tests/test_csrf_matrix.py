@@ -9,7 +9,7 @@ import base64
 import orjson
 import pytest
 
-from services_api.tokens import create_api_key, issue_bearer_token
+from services_api.auth.tokens import create_api_key, issue_bearer_token
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ database has them all."""
 import pytest
 
 from project.demo.endpoints import DEMO_ENDPOINTS
+from services_api.endpoints.portable import RESOURCE_KINDS
 from services_api.models import Endpoint, EndpointResource
-from services_api.portable import RESOURCE_KINDS
 from services_api.resources import registry
 
 CASES = [

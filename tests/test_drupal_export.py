@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services_api.drupal_export import (
+from services_api.endpoints.drupal_export import (
     DrupalExportError,
     load_drupal_export,
     looks_like_drupal_export,

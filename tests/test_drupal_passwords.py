@@ -1,4 +1,4 @@
-"""Drupal 7 password hashes (``services_api.hashers``) and ``manage.py import_drupal_users``.
+"""Drupal 7 password hashes (``services_api.auth.hashers``) and ``manage.py import_drupal_users``.
 
 The hash vectors are published known-good values from implementations independent of ours:
 John the Ripper's ``drupal7`` format tests (``$S$``), the phpass 0.3 reference and John the
@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from project.demo.models import Profile
-from services_api.hashers import (
+from services_api.auth.hashers import (
     DrupalPasswordHasher,
     drupal_check_password,
     drupal_hash_password,
@@ -54,7 +54,7 @@ BOB_HASH = U_VECTORS[0][1]  # "SimpleEasyPassword"
 
 PROJECT_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "services_api.hashers.DrupalPasswordHasher",
+    "services_api.auth.hashers.DrupalPasswordHasher",
 ]
 
 
@@ -163,7 +163,7 @@ def test_registered_in_project_settings_after_the_preferred_hasher():
 
     hashers = project_settings.PASSWORD_HASHERS
     assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
-    assert "services_api.hashers.DrupalPasswordHasher" in hashers[1:]
+    assert "services_api.auth.hashers.DrupalPasswordHasher" in hashers[1:]
 
 
 @pytest.mark.django_db

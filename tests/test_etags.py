@@ -2,8 +2,8 @@
 
 import pytest
 
-from services_api.etags import check_if_match, etag_for, not_modified
 from services_api.exceptions import ServicesError
+from services_api.server.etags import check_if_match, etag_for, not_modified
 
 
 def test_tag_is_stable():

@@ -16,7 +16,7 @@ SITE_KEY = "live-civicrm-site-key"
 FORM = "application/x-www-form-urlencoded"
 CREATE_KEY = (
     "from django.contrib.auth import get_user_model; "
-    "from services_api.tokens import create_api_key; "
+    "from services_api.auth.tokens import create_api_key; "
     "print(create_api_key(get_user_model().objects.get(username='alice'), 'live')[1])"
 )
 BERLIN = {

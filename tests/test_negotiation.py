@@ -3,7 +3,7 @@
 import pytest
 
 from services_api.exceptions import ServicesError
-from services_api.negotiation import (
+from services_api.server.negotiation import (
     UNSUPPORTED_FORMAT,
     MalformedMime,
     best_match,

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from services_api.exceptions import ServicesError
-from services_api.negotiation import MalformedMime
-from services_api.parsers import (
+from services_api.server.negotiation import MalformedMime
+from services_api.wire.parsers import (
     DEFAULT_PARSERS,
     PARSERS,
     PHPFormParser,

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from services_api.exceptions import ServicesError
-from services_api.renderers import (
+from services_api.wire.renderers import (
     DEFAULT_FORMATTERS,
     FORMAT_MIME_TYPES,
     FORMATTERS,

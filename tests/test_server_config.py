@@ -155,7 +155,7 @@ def test_check_interval_trusts_the_snapshot_until_it_expires(
 ):
     from django.test import override_settings
 
-    from services_api import config
+    from services_api.endpoints import snapshot as config
 
     clock = [1000.0]
     monkeypatch.setattr(config.time, "monotonic", lambda: clock[0])

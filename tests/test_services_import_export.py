@@ -10,13 +10,13 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from services_api.models import Endpoint, EndpointResource
-from services_api.portable import (
+from services_api.endpoints.portable import (
     FORMAT,
     EndpointImportError,
     export_endpoint,
     import_endpoints,
 )
+from services_api.models import Endpoint, EndpointResource
 from services_api.resources import Resource, action, operation, registry, relationship
 from services_api.resources import targeted_action as targeted
 

@@ -226,7 +226,7 @@ def test_login_can_issue_a_bearer_token(client, alice):
 
 
 def test_login_without_bearer_module(client, alice, monkeypatch):
-    from services_api.builtin import user as user_module
+    from services_api.drupal import user as user_module
 
     monkeypatch.setattr(user_module, "_bearer_issuer", lambda: None)
     response = send(

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from services_api.conf import DEFAULTS, services_settings
+from services_api.settings import DEFAULTS, services_settings
 
 
 def test_defaults_apply_when_not_overridden():

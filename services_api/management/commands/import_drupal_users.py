@@ -6,7 +6,8 @@ with Drupal's columns ``uid, name, mail, pass, status, created, access, login, r
 
 - the uid becomes the user's primary key (uid 0, the anonymous user, is skipped); uid 1 becomes a
   superuser and staff member, as Drupal's first user is all-powerful;
-- ``pass`` is stored through :func:`services_api.hashers.from_drupal_hash`, so users log in with
+- ``pass`` is stored through :func:`services_api.auth.hashers.from_drupal_hash`, so users log
+  in with
   their old password and Django re-hashes it on their first login (an empty ``pass`` gives an
   unusable password). A password Django has already re-hashed is kept on later runs;
 - ``status`` sets ``is_active``, ``created`` ``date_joined`` and ``login`` ``last_login``
@@ -40,7 +41,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from services_api.hashers import ALGORITHM, from_drupal_hash
+from services_api.auth.hashers import ALGORITHM, from_drupal_hash
 
 COLUMNS = ("uid", "name", "mail", "pass", "status", "created", "access", "login", "roles")
 IMPLICIT_ROLES = frozenset({"authenticated user", "anonymous user"})

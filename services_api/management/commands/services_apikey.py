@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from services_api.auth.tokens import create_api_key, revoke_api_key, rotate_api_key
 from services_api.models import ApiKey
-from services_api.tokens import create_api_key, revoke_api_key, rotate_api_key
 
 
 def get_user(username: str):

@@ -1,7 +1,7 @@
 """``manage.py services_export NAME [--format json|yaml] [--output FILE]``: one endpoint as data.
 
 Prints the endpoint named NAME, with its resources, in the format ``services_import`` reads
-(see :mod:`services_api.portable`). The output is deterministic, so exports can be kept in
+(see :mod:`services_api.endpoints.portable`). The output is deterministic, so exports can be kept in
 version control and compared. Without ``--format`` the format follows the ``--output`` file's
 extension (``.yaml``/``.yml`` give YAML), and is JSON otherwise.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from services_api.endpoints.portable import export_endpoint
 from services_api.models import Endpoint
-from services_api.portable import export_endpoint
 
 
 def dump(data: Any, fmt: str) -> str:

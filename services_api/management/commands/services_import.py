@@ -24,12 +24,12 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services_api.drupal_export import (
+from services_api.endpoints.drupal_export import (
     DrupalExportError,
     load_drupal_export,
     looks_like_drupal_export,
 )
-from services_api.portable import EndpointImportError, run_import
+from services_api.endpoints.portable import EndpointImportError, run_import
 
 
 def _type_name(value: Any) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from ..models import SystemVariable
-from ..resources import Arg, Resource, action, register_resource
-from .user import account_data, anonymous_data
+from services_api.drupal.user import account_data, anonymous_data
+from services_api.models import SystemVariable
+from services_api.resources import Arg, Resource, action, register_resource
 
 
 def can_read_variables(request, kwargs) -> bool:

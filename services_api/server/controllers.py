@@ -6,8 +6,8 @@ targeted action) and the last match wins. Only controllers enabled on the endpoi
 
 from __future__ import annotations
 
-from .config import ResourceConfig
-from .resources import Controller, Resource
+from services_api.endpoints.snapshot import ResourceConfig
+from services_api.resources import Controller, Resource
 
 #: Methods a client may ask for with X-HTTP-Method-Override or ?_method on a real POST.
 OVERRIDABLE = frozenset({"PUT", "DELETE", "GET", "POST", "PATCH"})

@@ -27,10 +27,10 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 
-from .authentication import register_authenticator
-from .conf import services_settings
-from .exceptions import ServicesError
-from .models import ApiKey, BearerToken
+from services_api.auth.authentication import register_authenticator
+from services_api.exceptions import ServicesError
+from services_api.models import ApiKey, BearerToken
+from services_api.settings import services_settings
 
 PREFIX_LENGTH = 8
 # ``last_used`` is written at most this often per key (not once per request).

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .config import bump_version
-from .models import Endpoint, EndpointResource
+from services_api.endpoints.snapshot import bump_version
+from services_api.models import Endpoint, EndpointResource
 
 
 @receiver([post_save, post_delete], sender=Endpoint)

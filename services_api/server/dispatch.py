@@ -20,19 +20,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import arguments
-from .authentication import AUTHENTICATORS
-from .conf import services_settings
-from .config import EndpointConfig, ResourceConfig, get_snapshot
-from .controllers import effective_method, resolve_controller
-from .errors import access_denied, error_response, to_services_error
-from .exceptions import ServicesError
-from .grammar import parse_path
-from .negotiation import choose_format
-from .parsers import parse_php_query, select_parser
-from .renderers import FORMATTERS, validate_jsonp_callback
-from .resources import Controller, Resource, registry
-from .results import Result
+from services_api.auth.authentication import AUTHENTICATORS
+from services_api.endpoints.snapshot import EndpointConfig, ResourceConfig, get_snapshot
+from services_api.exceptions import ServicesError
+from services_api.resources import Controller, Resource, arguments, registry
+from services_api.resources.results import Result
+from services_api.server.controllers import effective_method, resolve_controller
+from services_api.server.errors import access_denied, error_response, to_services_error
+from services_api.server.negotiation import choose_format
+from services_api.server.urlpath import parse_path
+from services_api.settings import services_settings
+from services_api.wire.parsers import parse_php_query, select_parser
+from services_api.wire.renderers import FORMATTERS, validate_jsonp_callback
 
 logger = logging.getLogger("services_api")
 

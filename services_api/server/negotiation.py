@@ -15,8 +15,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-from .exceptions import ServicesError
-from .renderers import FORMAT_MIME_TYPES, default_mime_type
+from services_api.exceptions import ServicesError
+from services_api.wire.renderers import FORMAT_MIME_TYPES, default_mime_type
 
 _Params = tuple[tuple[str, str], ...]
 _Range = tuple[str, str, _Params, float]

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
-from .constants import OPERATIONS
+from services_api.constants import OPERATIONS
 
 SOURCES = ("path", "query", "body")
 KINDS = ("operation", "action", "targeted_action", "relationship")

@@ -58,13 +58,12 @@ from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
 from entity_resources.writing import create_entities, delete_entity, update_entity
-
-from .conf import services_settings
-from .entity_adapter import EntityAccess, to_services_error
-from .errors import access_denied
-from .exceptions import ServicesError
-from .parsers import unwrap
-from .resources import Arg, Resource, operation, registry, relationship
+from services_api.drupal.entity import EntityAccess, to_services_error
+from services_api.exceptions import ServicesError
+from services_api.resources import Arg, Resource, operation, registry, relationship
+from services_api.server.errors import access_denied
+from services_api.settings import services_settings
+from services_api.wire.parsers import unwrap
 
 INVALID_QUERY = (
     "Invalid query provided, double check that the fields and parameters you defined are "

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conf import services_settings
-from .exceptions import ServicesError
-from .parsers import unwrap
-from .resources import Arg, Controller
+from services_api.exceptions import ServicesError
+from services_api.resources import Arg, Controller
+from services_api.settings import services_settings
+from services_api.wire.parsers import unwrap
 
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no", ""}

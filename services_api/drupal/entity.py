@@ -52,13 +52,12 @@ from entity_resources.plan import (
 )
 from entity_resources.query import IndexPage, base_queryset, retrieve_row, rows_by_pk
 from entity_resources.writing import create_entities, delete_entity, update_entity
-
-from .conf import services_settings
-from .errors import access_denied
-from .etags import check_if_match, etag_for, not_modified
-from .exceptions import ServicesError
-from .resources import Arg, Resource, operation, registry, relationship
-from .results import Result
+from services_api.exceptions import ServicesError
+from services_api.resources import Arg, Resource, operation, registry, relationship
+from services_api.resources.results import Result
+from services_api.server.errors import access_denied
+from services_api.server.etags import check_if_match, etag_for, not_modified
+from services_api.settings import services_settings
 
 #: Entity operations -> DRF viewset actions (for registrations with ``permission_classes``).
 _ID = Arg("id", str, source="path", index=0)

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.cache import caches
 from django.db import transaction
 
-from .conf import services_settings
+from services_api.settings import services_settings
 
 VERSION_KEY = "services_api:config:version"
 SNAPSHOT_KEY = "services_api:config:snapshot:{}"
@@ -97,7 +97,7 @@ def _cache():
 
 def build_snapshot(version: str) -> Snapshot:
     """Read every enabled endpoint and its resources from the database (2 queries)."""
-    from .models import Endpoint, EndpointResource
+    from services_api.models import Endpoint, EndpointResource
 
     rows = list(Endpoint.objects.filter(enabled=True).values())
     resources: dict[int, dict[str, ResourceConfig]] = {row["id"]: {} for row in rows}

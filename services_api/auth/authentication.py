@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user
 from rest_framework.authentication import BaseAuthentication
 
-from .exceptions import ServicesError
+from services_api.exceptions import ServicesError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -88,7 +88,7 @@ class BasicAuthentication(BaseAuthentication):
         return (user, "basic")
 
     def authenticate_header(self, request) -> str:
-        from .conf import services_settings
+        from services_api.settings import services_settings
 
         return f'Basic realm="{services_settings.SITE_NAME}"'
 

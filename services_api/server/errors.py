@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf_exceptions
 
-from .exceptions import ServicesError
+from services_api.exceptions import ServicesError
 
 logger = logging.getLogger("services_api")
 

@@ -46,11 +46,18 @@ from django.utils.http import http_date
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from ..authentication import csrf_token
-from ..conf import services_settings
-from ..exceptions import ServicesError
-from ..resources import Arg, Resource, action, operation, register_resource, targeted_action
-from ..results import Result
+from services_api.auth.authentication import csrf_token
+from services_api.exceptions import ServicesError
+from services_api.resources import (
+    Arg,
+    Resource,
+    action,
+    operation,
+    register_resource,
+    targeted_action,
+)
+from services_api.resources.results import Result
+from services_api.settings import services_settings
 
 ANONYMOUS_ROLE = {"1": "anonymous user"}
 AUTHENTICATED_ROLE = {"2": "authenticated user"}
@@ -918,9 +925,9 @@ class UserResource(Resource):
 
 
 def _bearer_issuer():
-    """``services_api.tokens.issue_bearer_token`` when that module is installed."""
+    """``services_api.auth.tokens.issue_bearer_token`` when that module is installed."""
     try:
-        from .. import tokens
+        from services_api.auth import tokens
     except ImportError:
         return None
     return getattr(tokens, "issue_bearer_token", None)

@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from .authentication import csrf_token
-from .conf import services_settings
-from .server import serve
+from services_api.auth.authentication import csrf_token
+from services_api.server.dispatch import serve
+from services_api.settings import services_settings
 
 TOKEN_PATH = "services/session/token"
 

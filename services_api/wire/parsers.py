@@ -35,9 +35,9 @@ from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.parsers import BaseParser
 
-from .conf import services_settings
-from .exceptions import ServicesError
-from .negotiation import best_match
+from services_api.exceptions import ServicesError
+from services_api.server.negotiation import best_match
+from services_api.settings import services_settings
 
 FORM_MIME = "application/x-www-form-urlencoded"
 TOO_DEEP = "Request body nested too deeply."

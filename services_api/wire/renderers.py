@@ -5,7 +5,7 @@ dispatcher can render without a DRF ``Response`` (errors, benchmarks). The shape
 not DRF's: JSON wraps scalars in a list, XML is ``<result>`` with ``<item>`` children, JSONP is
 ``cb(<json>);``. Which formatters an endpoint serves and which mime types select them live in
 ``FORMATTERS``, ``FORMAT_MIME_TYPES`` and ``DEFAULT_FORMATTERS``; negotiation is in
-``services_api.negotiation``.
+``services_api.server.negotiation``.
 
 The renderers declare ``charset = "utf-8"``; Drupal itself sends no charset (spec §5.1), so the
 dispatcher passes an explicit ``content_type`` when it wants Drupal's exact header.
@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer
 from rest_framework_xml.renderers import XMLRenderer
 
-from .exceptions import ServicesError
+from services_api.exceptions import ServicesError
 
 # --------------------------------------------------------------------------------------------
 # JSON

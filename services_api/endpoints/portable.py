@@ -23,7 +23,8 @@ is the fallback format).
 
 On import only ``name`` and ``path`` are required; a missing key takes the model default (also
 when the endpoint already exists: an import describes the whole endpoint), so the normalized
-dicts of :func:`services_api.drupal_export.load_drupal_export` are accepted as they are. When
+dicts of :func:`services_api.endpoints.drupal_export.load_drupal_export` are accepted as
+they are. When
 ``default_format`` is missing and the default (``json``) is not among the formatters, the first
 formatter becomes the default format (what requests fall back to anyway).
 """
@@ -37,9 +38,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from .constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
-from .models import Endpoint, EndpointResource
-from .resources import registry
+from services_api.constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from services_api.models import Endpoint, EndpointResource
+from services_api.resources import registry
 
 __all__ = [
     "ENDPOINT_FIELDS",

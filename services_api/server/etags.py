@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from .exceptions import ServicesError
+from services_api.exceptions import ServicesError
 
 
 def etag_for(data: Any) -> str:

@@ -1,0 +1,2 @@
+"""Wire formats: renderers (JSON, Drupal XML, JSONP, YAML, browsable) and body parsers
+(PHP bracket form, JSON, multipart, XML)."""
