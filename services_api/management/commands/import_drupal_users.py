@@ -42,6 +42,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from services_api.auth.hashers import ALGORITHM, from_drupal_hash
+from services_api.management.progress import Progress
 
 COLUMNS = ("uid", "name", "mail", "pass", "status", "created", "access", "login", "roles")
 IMPLICIT_ROLES = frozenset({"authenticated user", "anonymous user"})
@@ -316,8 +317,13 @@ class Command(BaseCommand):
             else None
         )
 
+        progress = Progress(self.stdout, verbosity=self.verbosity)
         with transaction.atomic(using=self.db):
-            rows = [parse_row(label, rec, name_max, mail_max) for label, rec in records]
+            rows = []
+            with progress.stage("checking rows", total=len(records)) as stage:
+                for label, rec in records:
+                    rows.append(parse_row(label, rec, name_max, mail_max))
+                    stage.advance()
             self._check_consistency(rows)
             problems = [f"{row.where()}: {p}" for row in rows for p in row.problems]
             if problems:
@@ -328,7 +334,9 @@ class Command(BaseCommand):
                     f"Nothing was imported: {len(problems)} problem(s) in {path}:\n  "
                     + "\n  ".join(listed)
                 )
-            created, updated, skipped = self._import([row for row in rows if row.uid != 0])
+            with progress.stage("importing users", total=len(rows)) as stage:
+                created, updated, skipped = self._import([row for row in rows if row.uid != 0])
+                stage.advance(len(rows))
             skipped += sum(1 for row in rows if row.uid == 0)
 
         summary = f"Created {created}, updated {updated}, skipped {skipped} users."

@@ -30,6 +30,7 @@ from services_api.endpoints.drupal_export import (
     looks_like_drupal_export,
 )
 from services_api.endpoints.portable import EndpointImportError, run_import
+from services_api.management.progress import Progress
 
 
 def _type_name(value: Any) -> str:
@@ -94,8 +95,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         dry_run = options["dry_run"]
         configs, parse_notes, drupal = read_configs(path)
+        progress = Progress(self.stdout, verbosity=options["verbosity"])
         try:
-            results = run_import(configs, skip_unknown_resources=drupal, dry_run=dry_run)
+            with progress.stage("endpoints", total=len(configs)) as stage:
+                results = run_import(configs, skip_unknown_resources=drupal, dry_run=dry_run)
+                stage.advance(len(configs))
         except EndpointImportError as exc:
             raise CommandError(f"{path}: {exc}") from None
         multiple = len(results) > 1

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from project.demo.models import Article, Comment, Profile, Tag, Vocabulary
+from services_api.management.progress import Progress, Stage
 
 WORDS = (
     "drupal django services rest endpoint node term vocabulary comment author mobile app "
@@ -58,17 +59,30 @@ class Command(BaseCommand):
         per_article = self._number(options, "comments_per_article")
         self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"services-api-demo/{seed}")
         self.rng = random.Random(seed)
+        progress = Progress(self.stdout, verbosity=options["verbosity"])
+        steps = [
+            ("users", self._users),
+            ("vocabularies", self._vocabularies),
+            ("tags", self._tags),
+            ("articles", lambda stage: self._articles(articles, stage), articles),
+            (
+                "comments",
+                lambda stage: self._comments(articles, per_article, stage),
+                articles * per_article,
+            ),
+            ("host profiles", self._host_profiles),
+            ("contacts", self._contacts),
+            ("enrollments", lambda: self._enrollments(articles)),
+        ]
+        created = {}
         with transaction.atomic():
-            created = {
-                "users": self._users(),
-                "vocabularies": self._vocabularies(),
-            }
-            created["tags"] = self._tags()
-            created["articles"] = self._articles(articles)
-            created["comments"] = self._comments(articles, per_article)
-            created["host profiles"] = self._host_profiles()
-            created["contacts"] = self._contacts()
-            created["enrollments"] = self._enrollments(articles)
+            for name, step, *total in steps:
+                with progress.stage(name, total[0] if total else None) as stage:
+                    if total:
+                        created[name] = step(stage)
+                    else:
+                        created[name] = step()
+                        stage.advance(created[name])
             self._demo_endpoints()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded demo data (seed {seed}): created {summary}."))
@@ -156,7 +170,7 @@ class Command(BaseCommand):
         Tag.objects.bulk_create(new)
         return len(new)
 
-    def _articles(self, count: int) -> int:
+    def _articles(self, count: int, stage: Stage) -> int:
         User = get_user_model()
         authors = list(
             User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True)
@@ -193,7 +207,10 @@ class Command(BaseCommand):
                 )
             )
             new_tags[key] = picked
-        Article.objects.bulk_create(new, batch_size=2000)
+        stage.advance(count - len(new))
+        for start in range(0, len(new), 2000):
+            Article.objects.bulk_create(new[start : start + 2000])
+            stage.advance(len(new[start : start + 2000]))
         if new_tags:
             ids = {}
             pending = list(new_tags)
@@ -215,7 +232,7 @@ class Command(BaseCommand):
             )
         return len(new)
 
-    def _comments(self, articles: int, per_article: int) -> int:
+    def _comments(self, articles: int, per_article: int, stage: Stage) -> int:
         User = get_user_model()
         authors = list(
             User.objects.filter(username__in=USER_NAMES).order_by("pk").values_list("pk", flat=True)
@@ -255,7 +272,10 @@ class Command(BaseCommand):
             for ckey, (akey, i, n) in comment_keys.items()
             if ckey not in existing
         ]
-        Comment.objects.bulk_create(new, batch_size=2000)
+        stage.advance(len(comment_keys) - len(new))
+        for start in range(0, len(new), 2000):
+            Comment.objects.bulk_create(new[start : start + 2000])
+            stage.advance(len(new[start : start + 2000]))
         return len(new)
 
     def _demo_endpoints(self) -> None:
