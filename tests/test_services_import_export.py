@@ -269,7 +269,8 @@ def test_import_endpoints_api_reports_all_problems():
                 {"name": "b", "path": "b", "page_size": "20", "resources": {"nope": {}}},
             ]
         )
-    assert len(info.value.errors) == 3
+    assert len(info.value.errors) == 4
+    assert "endpoint 'a': path: The path 'admin' would shadow" in str(info.value)
     assert "endpoint 'a': unknown key(s) 'colour'" in str(info.value)
     assert "endpoint 'b': page_size must be an integer, not '20'" in str(info.value)
     assert "endpoint 'b': resource 'nope' is not registered" in str(info.value)
@@ -560,3 +561,25 @@ def test_unreadable_file(tmp_path):
     file.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(CommandError, match="cannot be read as UTF-8"):
         run_import(file)
+
+
+@pytest.mark.django_db
+def test_import_reports_every_problem_at_once_even_after_a_bad_resource():
+    from services_api.endpoints.portable import EndpointImportError, run_import
+
+    configs = [
+        {"name": "one", "path": "bad path!", "resources": {"nope": {}}},
+        {"name": "two", "path": "two", "page_size": "ten", "resources": {"node": {"x": 1}}},
+        {"name": "three", "path": "two"},
+    ]
+    with pytest.raises(EndpointImportError) as info:
+        run_import(configs)
+    errors = "\n".join(info.value.errors)
+    assert "endpoint 'one': resource 'nope' is not registered" in errors
+    assert "endpoint 'one': path:" in errors
+    assert "endpoint 'two': page_size must be an integer" in errors
+    assert "endpoint 'two': resource 'node': unknown key(s) 'x'" in errors
+    assert len(info.value.errors) >= 4
+    from services_api.models import Endpoint
+
+    assert not Endpoint.objects.filter(name__in=["one", "two", "three"]).exists()

@@ -299,9 +299,10 @@ def _prepare(config: Any, index: int, errors: list[str], skip_unknown: bool) -> 
         elif _check_type(value, kind, f"{where}: {key}", errors):
             values[key] = value
     rows = _prepare_resources(config.get("resources"), where, errors, notes, skip_unknown)
-    if len(errors) > start:
+    if "name" not in values:
         return None
-
+    # The endpoint's own validation runs even when a resource failed, so one import reports
+    # every problem at once.
     endpoint = Endpoint(**values)
     if "default_format" not in values and endpoint.formatters:
         if endpoint.default_format not in endpoint.formatters:
@@ -315,6 +316,7 @@ def _prepare(config: Any, index: int, errors: list[str], skip_unknown: bool) -> 
         endpoint.full_clean()
     except ValidationError as exc:
         errors.extend(f"{where}: {message}" for message in _validation_messages(exc))
+    if len(errors) > start:
         return None
     return ImportResult(endpoint=endpoint, rows=rows, created=existing is None, notes=notes)
 
@@ -356,8 +358,7 @@ def run_import(
         result = _prepare(config, index, errors, skip_unknown_resources)
         if result is not None:
             results.append(result)
-    if not errors:
-        _check_batch(results, errors)
+    _check_batch(results, errors)
     if errors:
         raise EndpointImportError(errors)
 
