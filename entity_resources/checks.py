@@ -1,4 +1,4 @@
-"""System checks over the registry (ids ``entity_resources.E0xx``)."""
+"""System checks over the registry (ids ``entity_resources.E0xx`` and ``W0xx``)."""
 
 from __future__ import annotations
 
@@ -64,4 +64,40 @@ def check_relationships(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                         id="entity_resources.W002",
                     )
                 )
+    return warnings
+
+
+@checks.register(checks.Tags.models)
+def check_listing_indexes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Every order a registration lists rows in has an index serving it on its database.
+
+    Without one the database sorts every visible row for every page (docs/registry.md).
+    """
+    from .indexes import index_line, unserved_orderings
+
+    warnings: list[checks.CheckMessage] = []
+    for options in site:
+        if options.opts.app_config is None or options.opts.swapped or not options.opts.managed:
+            continue
+        for unserved in unserved_orderings(options):
+            ordering = ", ".join(unserved.ordering)
+            if unserved.suggestion is None:
+                hint = (
+                    f"{unserved.reason}; no index of {options.opts.db_table} can serve it. "
+                    "Order by columns of this table, or drop the entry."
+                )
+            else:
+                hint = f"Add to {options.model.__name__}.Meta.indexes: " + index_line(
+                    unserved.suggestion
+                )
+            warnings.append(
+                checks.Warning(
+                    f"The {unserved.source} (order {ordering}) of entity resource "
+                    f"{options.resource_name!r} has no index that can serve it on "
+                    f"{unserved.vendor}: every page sorts all visible rows.",
+                    hint=hint,
+                    obj=options.model,
+                    id="entity_resources.W003",
+                )
+            )
     return warnings

@@ -280,7 +280,6 @@ def _ordering(options: ResourceOptions, query: dict[str, Any], params: IndexPara
             raise BadParameter("direction", "expected ASC or DESC.")
         descending = direction.strip().upper() == "DESC"
     sort = query.get("sort")
-    pk = options.opts.pk.name
     ordering: list[str] = []
     if sort not in (None, ""):
         if not isinstance(sort, str):
@@ -292,11 +291,9 @@ def _ordering(options: ResourceOptions, query: dict[str, Any], params: IndexPara
                 raise UnknownParameter(name)
             ordering.append(f"-{path}" if descending else path)
         params.sorted_by_request = True
+        ordering = options.total_ordering(ordering)
     else:
-        default = options.ordering or options.opts.ordering or ()
-        ordering = [o.replace(".", "__") for o in default if isinstance(o, str)]
-    if not any(o.lstrip("-") in (pk, "pk") for o in ordering):
-        ordering.append(f"-{pk}" if descending and params.sorted_by_request else pk)
+        ordering = options.default_ordering()
     params.ordering = ordering
 
 

@@ -47,14 +47,14 @@ from .pagination import (
 )
 from .plan import MANY_TO_MANY, RenderContext, field_plan
 from .processors import row_builder
-from .query import IndexPage, fetch_m2m, index_queryset, render_rows, value_columns
+from .query import IndexPage, fetch_m2m, index_queryset, value_columns
 
 
 @dataclass
 class Listing(IndexPage):
-    """An ``IndexPage`` that also says ``keyset`` (read after a cursor), ``next_cursor``
-    (keyset pages only) and ``has_next`` (exact for keyset pages, from the count or a full
-    page otherwise)."""
+    """An ``IndexPage`` that also says ``keyset`` (read after a cursor), ``next_cursor`` (the
+    cursor of the rows after this page, offset pages included; ``None`` on the last page) and
+    ``has_next`` (exact: one row past the page is read)."""
 
     keyset: bool = False
     next_cursor: str | None = None
@@ -69,8 +69,10 @@ def _keyset_rows(
     processor: str,
     ordering: list[str],
     limit: int,
+    offset: int = 0,
 ) -> tuple[list[dict], list[Any] | None]:
-    """``limit`` rows rendered, and the ordering values of the last one when more exist."""
+    """``limit`` rows from ``offset`` rendered, and the ordering values of the last one when
+    more exist (read as row ``limit + 1`` of the same query)."""
     plan = field_plan(options, context)
     names = list(fields) if fields else list(plan)
     pk_attname = options.opts.pk.attname
@@ -79,7 +81,7 @@ def _keyset_rows(
     # Ordering values are read under their own aliases so they never clash with the columns.
     aliases = {f"_keyset_{i}": key for i, key in enumerate(keys)}
     annotated = queryset.annotate(**{alias: F(key) for alias, key in aliases.items()})
-    raw = list(annotated.values(*columns, *aliases)[: limit + 1])
+    raw = list(annotated.values(*columns, *aliases)[offset : offset + limit + 1])
     more = len(raw) > limit
     raw = raw[:limit]
     m2m: dict[str, dict] = {}
@@ -123,25 +125,29 @@ def build_listing(
         plain_query_filters=plain_query_filters,
     )
     cursor = query.get("cursor")
+    ordering = keyset_ordering(params.ordering, options.pk_name)
+    params.ordering = ordering
     if cursor is None:
+        # OFFSET semantics, but the page also says where the keyset walk continues (the
+        # ordering values of its last row ride along in the same query).
         ordered = index_queryset(options, params, request, queryset)
         start = params.page * params.page_size
-        rows = render_rows(
-            options, ordered[start : start + params.page_size], params.fields, context, processor
+        rows, last = _keyset_rows(
+            options, ordered, params.fields, context, processor, ordering, params.page_size, start
         )
         total = count_rows(ordered, count_mode)
-        if total is not None:
-            has_next = start + params.page_size < total
-        else:
-            has_next = len(rows) == params.page_size
-        return Listing(rows=rows, total=total, params=params, has_next=has_next)
+        return Listing(
+            rows=rows,
+            total=total,
+            params=params,
+            next_cursor=encode_cursor(ordering, last) if last is not None else None,
+            has_next=last is not None,
+        )
 
     if not isinstance(cursor, str):
         raise BadParameter("cursor", "expected the cursor of a previous page.")
     if params.page:
         raise BadParameter("page", "cannot be combined with cursor.")
-    ordering = keyset_ordering(params.ordering, options.pk_name)
-    params.ordering = ordering
     filtered = index_queryset(options, params, request, queryset)
     after = filtered
     if cursor:

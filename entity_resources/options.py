@@ -139,6 +139,31 @@ class ResourceOptions:
         ]
         return [n for n in names if n not in self.exclude]
 
+    def total_ordering(self, keys: Sequence[str]) -> list[str]:
+        """``keys`` (``.`` or ``__`` paths, ``-`` for descending) made total by the primary key,
+        in the direction of the last key unless a key already is the pk: ``["-created"]`` ->
+        ``["-created", "-id"]``. One direction throughout lets one index serve an ordering
+        and its reverse, and lets keyset pages continue with a row-value comparison."""
+        pk = self.pk_name
+        ordering = [key.replace(".", "__") for key in keys]
+        names = {pk, "pk", self.opts.pk.attname}
+        if not any(key.lstrip("-") in names for key in ordering):
+            descending = bool(ordering) and ordering[-1].startswith("-")
+            ordering.append(f"-{pk}" if descending else pk)
+        return ordering
+
+    def default_ordering(self) -> list[str]:
+        """The order of an index without ``sort``: ``ordering``, else the model's
+        ``Meta.ordering`` (expressions skipped), made total by the pk."""
+        default = self.ordering or self.opts.ordering or ()
+        return self.total_ordering([key for key in default if isinstance(key, str)])
+
+    def core_default_ordering(self) -> list[str]:
+        """The core-style index order: ``core_ordering``, else ``default_ordering()``."""
+        if self.core_ordering is None:
+            return self.default_ordering()
+        return self.total_ordering(list(self.core_ordering))
+
     def filter_lookups(self) -> dict[str, list[str]]:
         """Normalised ``{path: [lookups]}``; ``exact`` and ``in`` are always allowed."""
         raw = self.filter_fields

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 import orjson
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
 COUNT_MODES = ("exact", "estimated", "none")
 
@@ -108,21 +108,93 @@ def decode_cursor(cursor: str, ordering: Sequence[str]) -> list[Any]:
 
 
 def keyset_ordering(ordering: Sequence[str], pk_name: str = "pk") -> list[str]:
-    """The ordering made total by appending the primary key (same direction as the last key)."""
-    keys = [o for o in ordering if o.lstrip("-") not in (pk_name, "pk", "id")]
-    descending = bool(keys) and keys[-1].startswith("-")
-    return [*keys, f"-{pk_name}" if descending else pk_name]
+    """The ordering up to its primary key, which is appended (in the direction of the last key)
+    when missing: the order of the offset pages, so a cursor continues any of them."""
+    names = (pk_name, "pk")
+    for position, key in enumerate(ordering):
+        if key.lstrip("-") in names:
+            return list(ordering[: position + 1])
+    descending = bool(ordering) and ordering[-1].startswith("-")
+    return [*ordering, f"-{pk_name}" if descending else pk_name]
+
+
+class RowComparison(Expression):
+    """``(a, b, c) < (%s, %s, %s)``: a row-value comparison, which PostgreSQL, SQLite and MySQL
+    turn into one index range (an index on ``(a, b, c)`` starts reading right after the
+    cursor). Other databases get the equivalent ``(a < x) OR (a = x AND b < y) ...``."""
+
+    conditional = True
+
+    def __init__(self, names: Sequence[str], values: Sequence[Any], operator: str) -> None:
+        super().__init__(output_field=BooleanField())
+        self.columns = [F(name) for name in names]
+        self.values = list(values)
+        self.operator = operator
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.columns = exprs
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> RowComparison:
+        resolved = super().resolve_expression(*args, **kwargs)
+        # Validate now (a bad cursor value fails in filter(), not while the SQL is compiled).
+        resolved.values = [
+            column.output_field.get_prep_value(value)
+            for column, value in zip(resolved.columns, resolved.values, strict=True)
+        ]
+        return resolved
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = [], []
+        for column, value in zip(self.columns, self.values, strict=True):
+            sql, column_params = compiler.compile(column)
+            lhs.append(sql)
+            prepared = column.output_field.get_db_prep_value(value, connection, prepared=True)
+            params.append((column_params, prepared))
+        if connection.vendor in ("postgresql", "sqlite", "mysql"):
+            out = [p for column_params, _ in params for p in column_params]
+            out += [value for _, value in params]
+            marks = ", ".join(["%s"] * len(lhs))
+            return f"({', '.join(lhs)}) {self.operator} ({marks})", out
+        strict = self.operator.rstrip("=")
+        disjuncts, disjunct_params = [], []
+        for position, column in enumerate(lhs):
+            last = position == len(lhs) - 1
+            parts = [f"{lhs[i]} = %s" for i in range(position)]
+            parts.append(f"{column} {self.operator if last else strict} %s")
+            disjuncts.append(f"({' AND '.join(parts)})")
+            for i in range(position + 1):
+                disjunct_params += [*params[i][0], params[i][1]]
+        return f"({' OR '.join(disjuncts)})", disjunct_params
 
 
 def keyset_filter(ordering: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows strictly after ``values`` in ``ordering``: (a > x) OR (a = x AND b > y) ..."""
+    """Rows strictly after ``values`` in ``ordering``: (a > x) OR (a = x AND b > y) ...
+
+    When every key has one direction that is one row-value comparison ``(a, b) > (x, y)``
+    (an index range); mixed directions keep the expansion, narrowed by a row-value bound on
+    the leading keys of one direction so an index can still start near the cursor.
+    """
+    names = [key.lstrip("-") for key in ordering]
+    descending = [key.startswith("-") for key in ordering]
+    run = 1
+    while run < len(ordering) and descending[run] == descending[0]:
+        run += 1
+    if any(value is None for value in values):  # NULLs do not compare: the expansion raises
+        run = 0
+    if run == len(ordering):
+        return Q(RowComparison(names, values, "<" if descending[0] else ">"))
     condition = Q()
     equal = Q()
-    for key, value in zip(ordering, values, strict=True):
-        name = key.lstrip("-")
-        lookup = "lt" if key.startswith("-") else "gt"
+    for name, desc, value in zip(names, descending, values, strict=True):
+        lookup = "lt" if desc else "gt"
         condition |= equal & Q(**{f"{name}__{lookup}": value})
         equal &= Q(**{name: value})
+    if run:
+        bound = RowComparison(names[:run], values[:run], "<=" if descending[0] else ">=")
+        condition = Q(bound) & condition
     return condition
 
 
@@ -172,6 +244,7 @@ __all__ = [
     "estimate_rows",
     "keyset_filter",
     "keyset_ordering",
+    "RowComparison",
     "last_page",
     "page_url",
     "restws_envelope",

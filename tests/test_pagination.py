@@ -92,7 +92,9 @@ def test_keyset_ordering_is_total():
     assert keyset_ordering(["-created"], "id") == ["-created", "-id"]
     assert keyset_ordering(["title"], "id") == ["title", "id"]
     assert keyset_ordering([], "id") == ["id"]
-    assert keyset_ordering(["-created", "id"], "id") == ["-created", "-id"]
+    # A declared pk keeps its direction (the offset pages' order), keys after it are moot.
+    assert keyset_ordering(["-created", "id"], "id") == ["-created", "id"]
+    assert keyset_ordering(["-created", "-id", "title"], "id") == ["-created", "-id"]
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -34,6 +35,13 @@ class Vocabulary(models.Model):
     class Meta:
         verbose_name_plural = "vocabularies"
         ordering = ["weight", "name"]
+        # Every order the vocabulary resources list by (entity_resources.W003): the default
+        # (and its reverse, the core-style order) and each sort field, pk last.
+        indexes = [
+            models.Index(fields=["weight", "name", "id"], name="demo_vocab_weight_name"),
+            models.Index(fields=["name", "id"], name="demo_vocab_name"),
+            models.Index(fields=["weight", "id"], name="demo_vocab_weight"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -48,6 +56,15 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["weight", "name"]
+        indexes = [
+            models.Index(fields=["weight", "name", "id"], name="demo_tag_weight_name"),
+            # The core-style taxonomy_term order (vid, weight, name; read backwards).
+            models.Index(
+                fields=["vocabulary", "weight", "name", "id"], name="demo_tag_vocabulary_order"
+            ),
+            models.Index(fields=["name", "id"], name="demo_tag_name"),
+            models.Index(fields=["weight", "id"], name="demo_tag_weight"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -58,9 +75,9 @@ class Article(models.Model):
     type = models.CharField(max_length=32, default="article")
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
-    status = models.BooleanField(default=True, db_index=True)
+    status = models.BooleanField(default=True)
     sticky = models.BooleanField(default=False)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
+    created = models.DateTimeField(default=timezone.now)
     changed = models.DateTimeField(default=timezone.now)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="articles"
@@ -69,6 +86,21 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-sticky", "-created"]
+        indexes = [
+            # The default listing (-sticky, -created, -id), read backwards: every row for
+            # signed-in users, and only the published ones for anonymous visitors (partial).
+            models.Index(fields=["sticky", "created", "id"], name="demo_article_listing"),
+            models.Index(
+                fields=["sticky", "created", "id"],
+                condition=Q(status=True),
+                name="demo_article_published",
+            ),
+            # Each sort field (either direction), pk last; created also serves date ranges.
+            models.Index(fields=["created", "id"], name="demo_article_created"),
+            models.Index(fields=["changed", "id"], name="demo_article_changed"),
+            models.Index(fields=["title", "id"], name="demo_article_title"),
+            models.Index(fields=["sticky", "id"], name="demo_article_sticky"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -82,11 +114,19 @@ class Comment(models.Model):
     )
     subject = models.CharField(max_length=255)
     body = models.TextField(blank=True)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
+    created = models.DateTimeField(default=timezone.now)
     status = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created"]
+        indexes = [
+            # The default listing (-created, -id) read backwards, and sort=created.
+            models.Index(fields=["created", "id"], name="demo_comment_created"),
+            # Anonymous visitors' listing (published comments).
+            models.Index(
+                fields=["created", "id"], condition=Q(status=True), name="demo_comment_published"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -99,8 +139,9 @@ class Comment(models.Model):
 class HostProfile(models.Model):
     """A member's hosting profile, as Warmshowers keeps it on the Drupal user (one per user).
 
-    ``latitude``/``longitude`` are indexed so ``hosts/by_location`` narrows to a bounding box
-    with index range scans before ordering by distance.
+    ``(latitude, longitude)`` is indexed so ``hosts/by_location`` narrows to a bounding box
+    with one index range scan (latitude) checking longitude in the index, before ordering the
+    few hosts in the box by distance; ``longitude`` alone serves boxes narrow in longitude.
     """
 
     user = models.OneToOneField(
@@ -113,7 +154,7 @@ class HostProfile(models.Model):
     province = models.CharField(max_length=64, blank=True)
     postal_code = models.CharField(max_length=32, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
-    latitude = models.FloatField(null=True, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True, db_index=True)
     notcurrentlyavailable = models.BooleanField(default=False)
     maxcyclists = models.PositiveSmallIntegerField(default=1)
@@ -131,6 +172,9 @@ class HostProfile(models.Model):
     languagesspoken = models.CharField(max_length=255, blank=True)
     mobilephone = models.CharField(max_length=64, blank=True)
     comments = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="demo_host_location")]
 
     def __str__(self) -> str:
         return f"host profile of {self.user}"
@@ -228,18 +272,25 @@ class Contact(models.Model):
         ("Organization", "Organization"),
     ]
 
-    contact_type = models.CharField(max_length=16, choices=CONTACT_TYPES, db_index=True)
+    contact_type = models.CharField(max_length=16, choices=CONTACT_TYPES)
     first_name = models.CharField(max_length=64, blank=True, db_index=True)
     last_name = models.CharField(max_length=64, blank=True, db_index=True)
     email = models.CharField(max_length=254, blank=True, db_index=True)
     phone = models.CharField(max_length=32, blank=True, db_index=True)
     city = models.CharField(max_length=64, blank=True, db_index=True)
-    country = models.CharField(max_length=64, blank=True, db_index=True)
+    country = models.CharField(max_length=64, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
+        # A contact search is exact matches ordered by id: the other columns' own indexes
+        # find the few matches; the two columns many contacts share get (column, id), so
+        # "every Individual, page 40" reads its page from the index instead of sorting.
+        indexes = [
+            models.Index(fields=["contact_type", "id"], name="demo_contact_type"),
+            models.Index(fields=["country", "id"], name="demo_contact_country"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or f"contact {self.pk}"
@@ -287,6 +338,12 @@ class Enrollment(models.Model):
         ordering = ["eid"]
         constraints = [
             models.UniqueConstraint(fields=["nid", "uid"], name="unique_course_enrollment")
+        ]
+        # Each sort field of the course_enrollment resource, pk last.
+        indexes = [
+            models.Index(fields=["created", "eid"], name="demo_enrollment_created"),
+            models.Index(fields=["timestamp", "eid"], name="demo_enrollment_timestamp"),
+            models.Index(fields=["status", "eid"], name="demo_enrollment_status"),
         ]
 
     def __str__(self) -> str:

@@ -77,7 +77,8 @@ class TagResource(entity_resources.ResourceOptions):
     id_key = "tid"
     wrapper = "term"
     core_fields = {"vid": "vocabulary"}
-    core_ordering = ["-vocabulary", "-weight", "-name"]
+    # The vid column (not the vocabulary's own Meta.ordering, which would be a join).
+    core_ordering = ["-vocabulary_id", "-weight", "-name"]
 
 
 @entity_resources.register(Vocabulary)

@@ -153,13 +153,7 @@ def _build_schema(options: ResourceOptions) -> CoreSchema:
             continue
         if name not in read_only and getattr(model_field, "editable", True):
             schema.writable[core] = name
-    default = options.core_ordering
-    if default is None:
-        default = options.ordering or opts.ordering or ()
-    ordering = [o.replace(".", "__") for o in default if isinstance(o, str)]
-    if not any(o.lstrip("-") in (pk.name, "pk") for o in ordering):
-        ordering.append(pk.name)
-    schema.ordering = ordering
+    schema.ordering = options.core_default_ordering()
     return schema
 
 
@@ -415,9 +409,7 @@ def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) 
                 raise invalid_query(f"Unknown column {name!r} in orderby.")
             descending = isinstance(direction, str) and direction.strip().upper() == "DESC"
             ordering.append(f"-{column.attname}" if descending else column.attname)
-        pk_attname = schema.options.opts.pk.attname
-        if not any(o.lstrip("-") == pk_attname for o in ordering):
-            ordering.append(pk_attname)
+        ordering = schema.options.total_ordering(ordering)
     else:
         ordering = list(schema.ordering)
     return CoreQuery(page, size, columns, condition, ordering)

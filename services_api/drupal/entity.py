@@ -342,7 +342,8 @@ class EntityResource(EntityAccess, Resource):
             page=page.page,
             last=last,
             has_next=has_next,
-            next_cursor=getattr(page, "next_cursor", None),
+            # The envelope's ``next`` stays a page number on offset pages (the Course document).
+            next_cursor=page.next_cursor if getattr(page, "keyset", False) else None,
         )
         headers = {}
         mode = requested_count_mode(request)
