@@ -25,7 +25,8 @@ PROGRESS_LINE = re.compile(r"articles: [\d,]+/1,500 \(\d+%\), [\d,]+/s, ETA \d+s
 
 
 @pytest.mark.django_db
-def test_seed_demo_shows_count_rate_and_eta_on_a_terminal():
+def test_seed_demo_shows_count_rate_and_eta_on_a_terminal(monkeypatch):
+    monkeypatch.setattr("services_api.management.progress.INTERVAL", 0)
     out = Terminal()
     call_command("seed_demo", "--articles", "1500", stdout=out)
     text = out.getvalue()

@@ -31,14 +31,21 @@ formatter becomes the default format (what requests fall back to anyway).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from services_api.constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from services_api.endpoints.drupal_export import (
+    DrupalExportError,
+    load_drupal_export,
+    looks_like_drupal_export,
+)
 from services_api.models import Endpoint, EndpointResource
 from services_api.resources import registry
 
@@ -48,7 +55,9 @@ __all__ = [
     "RESOURCE_KINDS",
     "EndpointImportError",
     "ImportResult",
+    "dump",
     "export_endpoint",
+    "parse_configs",
     "import_endpoints",
     "run_import",
 ]
@@ -132,7 +141,58 @@ def export_endpoint(endpoint: Endpoint) -> dict[str, Any]:
     return data
 
 
+def dump(data: Any, fmt: str) -> str:
+    """Deterministic JSON (indent 2) or YAML text, ending with a newline."""
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 # --------------------------------------------------------------------------- import
+
+
+def _type_name(value: Any) -> str:
+    return {str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
+        type(value), "empty" if value is None else type(value).__name__
+    )
+
+
+def parse_configs(text: str, suffix: str = "") -> tuple[list[Any], list[list[str]], bool]:
+    """``(configs, notes per config, is_drupal)`` from the text of an export file.
+
+    ``suffix`` (the file name's extension) picks the format: ``.json``, ``.yaml``/``.yml``,
+    ``.php``/``.inc`` (a Drupal export); any other is guessed from the content. Unreadable
+    text raises :class:`EndpointImportError`.
+    """
+    suffix = suffix.lower()
+    if suffix in (".php", ".inc") or (
+        suffix not in (".json", ".yaml", ".yml") and looks_like_drupal_export(text)
+    ):
+        try:
+            endpoints = load_drupal_export(text)
+        except DrupalExportError as exc:
+            raise EndpointImportError([f"not a usable Drupal endpoint export: {exc}"]) from None
+        return [config for config, _ in endpoints], [notes for _, notes in endpoints], True
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in "[{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EndpointImportError([f"not valid JSON ({exc})."]) from None
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            detail = " ".join(str(exc).split())
+            raise EndpointImportError([f"not valid YAML ({detail})."]) from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise EndpointImportError(
+            [f"expected an endpoint (a mapping) or a list of endpoints, not {_type_name(data)}."]
+        )
+    if not data:
+        raise EndpointImportError(["the list of endpoints is empty."])
+    return data, [[] for _ in data], False
 
 
 @dataclass

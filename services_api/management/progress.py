@@ -24,6 +24,9 @@ from typing import Any
 
 __all__ = ["Progress", "Stage"]
 
+#: Seconds between two rewrites of a progress line.
+INTERVAL = 0.2
+
 
 def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s" if seconds > 0 else "-"
@@ -71,11 +74,11 @@ class Stage:
 class Progress:
     """Progress output of one command run; silent unless ``out`` is a terminal."""
 
-    def __init__(self, out: Any, *, verbosity: int = 1, interval: float = 0.2) -> None:
+    def __init__(self, out: Any, *, verbosity: int = 1, interval: float | None = None) -> None:
         isatty = getattr(out, "isatty", None)
         self.enabled = verbosity >= 1 and bool(isatty and isatty())
         self.out = out
-        self.interval = interval
+        self.interval = INTERVAL if interval is None else interval
 
     def _write(self, line: str, final: bool) -> None:
         # ``\r`` + clear-to-end-of-line rewrites the line in place on a terminal.

@@ -8,22 +8,13 @@ extension (``.yaml``/``.yml`` give YAML), and is JSON otherwise.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services_api.endpoints.portable import export_endpoint
+from services_api.endpoints.portable import dump, export_endpoint
 from services_api.models import Endpoint
-
-
-def dump(data: Any, fmt: str) -> str:
-    """Deterministic JSON (indent 2) or YAML text, ending with a newline."""
-    if fmt == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 class Command(BaseCommand):

@@ -17,26 +17,13 @@ the same checks and reports what would be imported without writing.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services_api.endpoints.drupal_export import (
-    DrupalExportError,
-    load_drupal_export,
-    looks_like_drupal_export,
-)
-from services_api.endpoints.portable import EndpointImportError, run_import
+from services_api.endpoints.portable import EndpointImportError, parse_configs, run_import
 from services_api.management.progress import Progress
-
-
-def _type_name(value: Any) -> str:
-    return {str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
-        type(value), "empty" if value is None else type(value).__name__
-    )
 
 
 def read_configs(path: Path) -> tuple[list[Any], list[list[str]], bool]:
@@ -47,36 +34,10 @@ def read_configs(path: Path) -> tuple[list[Any], list[list[str]], bool]:
         raise CommandError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
-    suffix = path.suffix.lower()
-    if suffix in (".php", ".inc") or (
-        suffix not in (".json", ".yaml", ".yml") and looks_like_drupal_export(text)
-    ):
-        try:
-            endpoints = load_drupal_export(text)
-        except DrupalExportError as exc:
-            raise CommandError(f"{path}: not a usable Drupal endpoint export: {exc}") from None
-        return [config for config, _ in endpoints], [notes for _, notes in endpoints], True
-    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in "[{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{path}: not valid JSON ({exc}).") from None
-    else:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            detail = " ".join(str(exc).split())
-            raise CommandError(f"{path}: not valid YAML ({detail}).") from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise CommandError(
-            f"{path}: expected an endpoint (a mapping) or a list of endpoints, "
-            f"not {_type_name(data)}."
-        )
-    if not data:
-        raise CommandError(f"{path}: the list of endpoints is empty.")
-    return data, [[] for _ in data], False
+    try:
+        return parse_configs(text, path.suffix)
+    except EndpointImportError as exc:
+        raise CommandError(f"{path}: {exc}") from None
 
 
 class Command(BaseCommand):
