@@ -125,14 +125,19 @@ def _sorted_controllers(key: str, names: Iterable[str]) -> list[str]:
     return names
 
 
-def export_endpoint(endpoint: Endpoint) -> dict[str, Any]:
-    """The endpoint and its resource rows as plain, JSON/YAML-safe data (deterministic)."""
+def export_endpoint(
+    endpoint: Endpoint, rows: Iterable[EndpointResource] | None = None
+) -> dict[str, Any]:
+    """The endpoint and its resource rows as plain, JSON/YAML-safe data (deterministic).
+
+    ``rows`` replaces the saved resource rows (an import's dry run has unsaved ones)."""
     data: dict[str, Any] = {"format": FORMAT}
     for name, kind in ENDPOINT_FIELDS.items():
         value = getattr(endpoint, name)
         data[name] = list(value or ()) if kind is list else value
     resources: dict[str, dict[str, Any]] = {}
-    for row in sorted(endpoint.resources.all(), key=lambda r: r.resource):
+    rows = endpoint.resources.all() if rows is None else rows
+    for row in sorted(rows, key=lambda r: r.resource):
         resources[row.resource] = {
             "alias": row.alias or None,
             **{key: _sorted_controllers(key, getattr(row, key)) for key in RESOURCE_KINDS},
