@@ -1,4 +1,13 @@
-"""Registry errors, named as ``django.contrib.admin`` names its own."""
+"""Registry errors (named as ``django.contrib.admin`` names its own) and client errors.
+
+``EntityError`` and its subclasses are DRF ``APIException``s: a DRF view (the public viewsets,
+or a host project's own view calling these functions) answers them with their status and
+``{"detail": message}`` (validation: ``{"form_errors": ...}``) through DRF's own exception
+handler, with no translation step. Other servers (the Services endpoints) read ``status``,
+``message`` and ``data`` and shape the answer their own way.
+"""
+
+from rest_framework.exceptions import APIException
 
 
 class AlreadyRegistered(Exception):
@@ -9,20 +18,27 @@ class NotRegistered(Exception):
     """The model is not registered with this site."""
 
 
-class EntityError(Exception):
+class EntityError(APIException):
     """A client error raised by the entity functions; ``status`` is the HTTP status.
 
-    ``entity_resources`` knows nothing of the Services server: its adapter turns these into
-    Services errors (status line ``<status> ... : <message>``, body ``data``) and the public
-    viewsets into DRF ``APIException``s with the same status and detail.
+    ``message`` is one line of text; ``data`` the body a server may send (the message, or a
+    dict such as ``{"form_errors": ...}``). Subclasses set ``status``; ``status_code`` (DRF's
+    name) follows it.
     """
 
     status = 400
 
     def __init__(self, message: str, data=None) -> None:
-        super().__init__(message)
         self.message = message
         self.data = message if data is None else data
+        super().__init__(detail=self.data if isinstance(self.data, dict) else message)
+
+    @property
+    def status_code(self) -> int:  # type: ignore[override]
+        return self.status
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class UnknownParameter(EntityError):

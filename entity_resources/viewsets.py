@@ -14,7 +14,8 @@ Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on
 endpoint, PHP bracket syntax in the query string); create answers 201 with the saved row(s);
 update the saved row; delete 204. Client errors keep their status (406 unknown parameter,
 400 bad value, 404 missing entity, 403 object hook) with ``{"detail": message}`` (validation:
-``{"form_errors": ...}``).
+``{"form_errors": ...}``): ``EntityError`` is a DRF ``APIException``, so DRF's own exception
+handler answers it.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from .exceptions import EntityError
 from .options import ResourceOptions
 from .permissions import EntityPermission
 from .plan import RenderContext
@@ -69,15 +69,6 @@ def nested_query(querydict: Any) -> dict[str, Any]:
                     existing = node[part] = {}
                 node = existing
     return out
-
-
-class EntityError_(exceptions.APIException):
-    """An ``EntityError`` as DRF sees it (same status and detail)."""
-
-    def __init__(self, error: EntityError) -> None:
-        self.status_code = error.status
-        detail = error.data if isinstance(error.data, dict) else error.message
-        super().__init__(detail=detail)
 
 
 class EntityViewSet(viewsets.ModelViewSet):
@@ -122,11 +113,6 @@ class EntityViewSet(viewsets.ModelViewSet):
             return template.replace("__id__", str(item_id)) if template else None
 
         return RenderContext(uri_builder=uri)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, EntityError):
-            exc = EntityError_(exc)
-        return super().handle_exception(exc)
 
     def list(self, request, *args, **kwargs):
         page = build_index(

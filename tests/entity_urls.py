@@ -5,6 +5,9 @@ from rest_framework import routers
 
 from entity_resources.viewsets import register_viewsets, viewset_for
 from project.demo.models import Article
+from services_api.auth.authentication import SessionAuthentication
+from services_api.auth.tokens import ApiKeyAuthentication, BearerAuthentication
+from tests.testapp.models import Widget
 
 router = register_viewsets(routers.DefaultRouter())
 
@@ -15,8 +18,22 @@ class GenericArticleViewSet(viewset_for(Article)):
     processor = "generic"
 
 
+class TokenWidgetViewSet(viewset_for(Widget)):
+    """A viewset authenticated by the Services token methods (first: Bearer's challenge)."""
+
+    authentication_classes = [BearerAuthentication, ApiKeyAuthentication]
+
+
+class SessionWidgetViewSet(viewset_for(Widget)):
+    """A viewset authenticated by the Services session method (CSRF token on writes)."""
+
+    authentication_classes = [SessionAuthentication]
+
+
 custom = routers.SimpleRouter()
 custom.register("generic_article", GenericArticleViewSet, basename="generic_article")
+custom.register("token_widget", TokenWidgetViewSet, basename="token_widget")
+custom.register("session_widget", SessionWidgetViewSet, basename="session_widget")
 
 urlpatterns = [
     path("rest/", include((router.urls, "rest"), namespace="rest")),

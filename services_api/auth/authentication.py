@@ -5,6 +5,10 @@
 
 A request no enabled method authenticates is anonymous; an endpoint without any method treats
 every request as anonymous and ignores cookies.
+
+Refused credentials raise DRF's ``AuthenticationFailed`` (``AuthenticationFailed`` below adds
+the method's challenge), so the same classes work on the Services endpoints (the error handler
+answers ``401 Unauthorized : <message>``) and on any DRF view (DRF's handler answers 401).
 """
 
 from __future__ import annotations
@@ -18,11 +22,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user
+from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from services_api.exceptions import ServicesError
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class AuthenticationFailed(exceptions.AuthenticationFailed):
+    """DRF's 401 for refused credentials, carrying the refusing method's challenge.
+
+    ``challenge`` becomes ``WWW-Authenticate`` (DRF reads ``auth_header``). A DRF view
+    replaces it by its first authenticator's header, as DRF always does.
+    """
+
+    def __init__(self, detail: str, challenge: str | None = None) -> None:
+        super().__init__(detail)
+        if challenge:
+            self.auth_header = challenge
 
 
 def csrf_token(django_request: Any) -> str:
@@ -63,7 +79,7 @@ class SessionAuthentication(BaseAuthentication):
                 "services_token"
             )
             if not csrf_token_valid(django_request, token):
-                raise ServicesError("CSRF validation failed", 401)
+                raise AuthenticationFailed("CSRF validation failed")
         return (user, "session")
 
 
@@ -106,6 +122,7 @@ def register_authenticator(name: str, cls: type[BaseAuthentication]) -> None:
 
 __all__ = [
     "AUTHENTICATORS",
+    "AuthenticationFailed",
     "BasicAuthentication",
     "SessionAuthentication",
     "csrf_token",

@@ -27,8 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 
-from services_api.auth.authentication import register_authenticator
-from services_api.exceptions import ServicesError
+from services_api.auth.authentication import AuthenticationFailed, register_authenticator
 from services_api.models import ApiKey, BearerToken
 from services_api.settings import services_settings
 
@@ -133,10 +132,10 @@ class ApiKeyAuthentication(BaseAuthentication):
             if not given or not hmac.compare_digest(
                 given.encode("utf-8"), str(site_key).encode("utf-8")
             ):
-                raise ServicesError("Invalid site key.", 401)
+                raise AuthenticationFailed("Invalid site key.")
         user = user_for_api_key(key)
         if user is None:
-            raise ServicesError("Invalid API key.", 401)
+            raise AuthenticationFailed("Invalid API key.")
         return (user, "api_key")
 
 
@@ -188,10 +187,8 @@ class BearerAuthentication(BaseAuthentication):
             return None
         user = user_for_bearer_token(token.strip())
         if user is None:
-            raise ServicesError(
-                "Invalid or expired token.",
-                401,
-                headers={"WWW-Authenticate": self.authenticate_header(request)},
+            raise AuthenticationFailed(
+                "Invalid or expired token.", challenge=self.authenticate_header(request)
             )
         return (user, "bearer")
 

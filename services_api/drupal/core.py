@@ -53,12 +53,12 @@ from django.db import models
 from django.db.models import F, Lookup, Q
 
 import entity_resources
-from entity_resources.exceptions import EntityError, EntityNotFound, InvalidData
+from entity_resources.exceptions import EntityNotFound, InvalidData
 from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
 from entity_resources.writing import create_entities, delete_entity, update_entity
-from services_api.drupal.entity import EntityAccess, to_services_error
+from services_api.drupal.entity import EntityAccess
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, registry, relationship
 from services_api.server.errors import access_denied
@@ -479,8 +479,6 @@ class CoreResource(EntityAccess, Resource):
             raise _form_errors(self.schema, error) from None
         except EntityNotFound:
             raise self.not_found(kwargs.get("id")) from None
-        except EntityError as error:
-            raise to_services_error(error, request) from None
 
     def not_found(self, item_id: Any) -> ServicesError:
         return ServicesError(f"{self.label} {item_id} could not be found", 404)

@@ -38,7 +38,6 @@ from __future__ import annotations
 from typing import Any
 
 import entity_resources
-from entity_resources.exceptions import EntityAccessDenied, EntityError
 from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
 from entity_resources.pagination import COUNT_MODES, page_url, restws_envelope
@@ -77,12 +76,6 @@ def render_context(request: Any) -> RenderContext:
     return RenderContext(
         uri_builder=uri, user_uuid_field=services_settings.USER_UUID_FIELD, user_resource="user"
     )
-
-
-def to_services_error(error: EntityError, request: Any) -> ServicesError:
-    if isinstance(error, EntityAccessDenied):
-        return access_denied(getattr(request, "user", None))
-    return ServicesError(error.message, error.status, error.data)
 
 
 def requested_count_mode(request: Any) -> str | None:
@@ -189,12 +182,6 @@ class EntityResource(EntityAccess, Resource):
     """Base of the generated ``entity_*`` resources; ``options`` is the registration."""
 
     options: ResourceOptions
-
-    def call(self, controller, request, kwargs):
-        try:
-            return super().call(controller, request, kwargs)
-        except EntityError as error:
-            raise to_services_error(error, request) from None
 
     # -- operations ------------------------------------------------------------------------
     @operation("retrieve", args=[_ID], access="can_read")
@@ -379,11 +366,7 @@ class EntityResource(EntityAccess, Resource):
 def _relationship_method(name: str, accessor: str):
     @relationship(name, args=[_ID], access="can_read")
     def method(self, request, id):
-        try:
-            page = self.related_page(request, id, accessor)
-        except EntityError as error:
-            raise to_services_error(error, request) from None
-        return self.relationship_response(request, page)
+        return self.relationship_response(request, self.related_page(request, id, accessor))
 
     method.__name__ = f"relationship_{name}"
     return method
@@ -415,5 +398,4 @@ __all__ = [
     "requested_count_mode",
     "render_context",
     "resource_for",
-    "to_services_error",
 ]

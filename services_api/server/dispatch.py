@@ -26,12 +26,12 @@ from services_api.exceptions import ServicesError
 from services_api.resources import Controller, Resource, arguments, registry
 from services_api.resources.results import Result
 from services_api.server.controllers import effective_method, resolve_controller
-from services_api.server.errors import access_denied, error_response, to_services_error
+from services_api.server.errors import access_denied, exception_response
 from services_api.server.negotiation import choose_format
 from services_api.server.urlpath import parse_path
 from services_api.settings import services_settings
 from services_api.wire.parsers import parse_php_query, select_parser
-from services_api.wire.renderers import FORMATTERS, validate_jsonp_callback
+from services_api.wire.renderers import renderer_for, validate_jsonp_callback
 
 logger = logging.getLogger("services_api")
 
@@ -83,14 +83,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def renderer_for(fmt: str):
-    return FORMATTERS[fmt]()
-
-
 def routing_error(endpoint: EndpointConfig, message: str, status: int) -> HttpResponse:
-    return error_response(
-        ServicesError(message, status, empty_body=True), style=endpoint.error_style
-    )
+    """Drupal's routing errors: status line only, no body."""
+    return exception_response(ServicesError(message, status, empty_body=True), endpoint)
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
@@ -155,10 +150,7 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
             validate_jsonp_callback(_text(query.get("callback")))
     except ServicesError as exc:
         # Before a format is settled (or for a bad JSONP callback) errors are plain JSON.
-        renderer = FORMATTERS["json"]() if not exc.empty_body else None
-        return error_response(
-            exc, style=endpoint.error_style, renderer=renderer, media_type="application/json"
-        )
+        return exception_response(exc, endpoint)
     request.services = RequestContext(
         endpoint=endpoint,
         resource=resource,
@@ -289,26 +281,15 @@ class ServicesView(APIView):
         return response
 
     def handle_exception(self, exc):
-        ctx = self.ctx
-        user = getattr(self.request, "_user", None)
-        error = to_services_error(exc, user)
-        basic = "basic" in ctx.endpoint.authentication
-        anonymous = not getattr(user, "is_authenticated", False)
-        if basic and error.status == 403 and anonymous:
-            error = ServicesError("Unauthorized", 401)
-        if basic and error.status == 401:
-            error.headers.setdefault(
-                "WWW-Authenticate", f'Basic realm="{services_settings.SITE_NAME}"'
-            )
-        renderer = renderer_for(ctx.format)
-        response = error_response(
-            error,
-            style=ctx.endpoint.error_style,
-            renderer=renderer,
-            media_type=ctx.media_type,
+        """Every exception from authentication to the callback: the one error handler."""
+        return exception_response(
+            exc,
+            self.ctx.endpoint,
+            user=getattr(self.request, "_user", None),
+            fmt=self.ctx.format,
+            media_type=self.ctx.media_type,
             renderer_context={"request": self.request, "view": self},
         )
-        return response
 
 
 services_view = ServicesView.as_view()

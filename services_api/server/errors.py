@@ -1,4 +1,15 @@
-"""One function turns every failure into the endpoint's error shape.
+"""The one error path of the Services server: every failure becomes the endpoint's error shape.
+
+Whatever raised it (routing, negotiation, a parser, argument gathering, an authenticator, an
+access check, the query grammar, an ``entity_resources`` function or a custom resource's
+callback), an exception reaches ``exception_response``, which
+
+1. translates it into a ``ServicesError`` (``to_services_error``: ``ServicesError`` as is,
+   ``EntityError`` through ``entity_error``, DRF and Django exceptions by kind, anything else a
+   logged 500);
+2. applies the endpoint's authentication rules (HTTP Basic's challenge on 401, an anonymous
+   403 answered as a 401 challenge);
+3. renders it in the endpoint's style and the negotiated format (``error_response``).
 
 Drupal style (Services 3.8+): status line ``401 Unauthorized : <message>`` for 401/404/406,
 ``<code> : <message>`` for the other 4xx/5xx, body ``[message]`` (JSON) or
@@ -21,7 +32,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf_exceptions
 
+from entity_resources.exceptions import EntityAccessDenied, EntityError
 from services_api.exceptions import ServicesError
+from services_api.settings import services_settings
+from services_api.wire.renderers import renderer_for
 
 logger = logging.getLogger("services_api")
 
@@ -61,14 +75,18 @@ def _standard_phrase(status: int) -> str:
 
 
 def to_services_error(exc: BaseException, user: Any = None) -> ServicesError:
-    """Map Django/DRF exceptions onto ``ServicesError``; anything else becomes a bare 500."""
+    """The ``ServicesError`` answering ``exc``; an unexpected exception is a logged bare 500."""
     if isinstance(exc, ServicesError):
         return exc
+    if isinstance(exc, EntityError):
+        return entity_error(exc, user)
     if isinstance(exc, drf_exceptions.Throttled):
         headers = {"Retry-After": str(int(exc.wait))} if exc.wait is not None else {}
         return ServicesError("Too many requests. Try again later.", 429, headers=headers)
     if isinstance(exc, (drf_exceptions.NotAuthenticated, drf_exceptions.AuthenticationFailed)):
-        return ServicesError(str(exc.detail), 401)
+        challenge = getattr(exc, "auth_header", None)
+        headers = {"WWW-Authenticate": challenge} if challenge else {}
+        return ServicesError(str(exc.detail), 401, headers=headers)
     if isinstance(exc, (drf_exceptions.PermissionDenied, PermissionDenied)):
         return access_denied(user)
     if isinstance(exc, (drf_exceptions.NotFound, Http404)):
@@ -80,6 +98,14 @@ def to_services_error(exc: BaseException, user: Any = None) -> ServicesError:
     logger.exception("Unhandled error in a Services request")
     detail = f"{type(exc).__name__}: {exc}" if settings.DEBUG else "An error occurred."
     return ServicesError(detail, 500)
+
+
+def entity_error(error: EntityError, user: Any = None) -> ServicesError:
+    """The one translation of ``entity_resources`` errors: their status, message and body;
+    an object-level refusal is Drupal's ``403 : Access denied for user <name>``."""
+    if isinstance(error, EntityAccessDenied):
+        return access_denied(user)
+    return ServicesError(error.message, error.status, error.data)
 
 
 def access_denied(user: Any) -> ServicesError:
@@ -115,14 +141,52 @@ def error_response(
     elif error.empty_body or renderer is None:
         response = HttpResponse(b"", status=status, content_type=EMPTY_BODY_CONTENT_TYPE)
     else:
-        content = renderer.render(error.data, media_type, renderer_context or {})
         charset = getattr(renderer, "charset", None)
         content_type = f"{media_type}; charset={charset}" if charset else media_type
-        response = HttpResponse(content, status=status, content_type=content_type)
+        response = HttpResponse(b"", status=status, content_type=content_type)
+        # The browsable API renders the response's status and headers into its page.
+        context = {**(renderer_context or {}), "response": response}
+        response.content = renderer.render(error.data, media_type, context)
     response.reason_phrase = reason_phrase(status, error.message, style)
     for name, value in error.headers.items():
         response[name] = value
     return response
 
 
-__all__ = ["access_denied", "error_response", "reason_phrase", "to_services_error"]
+def exception_response(
+    exc: BaseException,
+    endpoint: Any,
+    *,
+    user: Any = None,
+    fmt: str = "json",
+    media_type: str = "application/json",
+    renderer_context: dict | None = None,
+) -> HttpResponse:
+    """The response to any exception raised while serving ``endpoint`` (the one handler).
+
+    ``fmt``/``media_type``: the negotiated format; before one is settled, plain JSON.
+    ``user``: the authenticated user if authentication ran (names the 403).
+    """
+    error = to_services_error(exc, user)
+    basic = "basic" in endpoint.authentication
+    if basic and error.status == 403 and not getattr(user, "is_authenticated", False):
+        error = ServicesError("Unauthorized", 401)
+    if basic and error.status == 401:
+        error.headers.setdefault("WWW-Authenticate", f'Basic realm="{services_settings.SITE_NAME}"')
+    return error_response(
+        error,
+        style=endpoint.error_style,
+        renderer=None if error.empty_body else renderer_for(fmt),
+        media_type=media_type,
+        renderer_context=renderer_context,
+    )
+
+
+__all__ = [
+    "access_denied",
+    "entity_error",
+    "error_response",
+    "exception_response",
+    "reason_phrase",
+    "to_services_error",
+]

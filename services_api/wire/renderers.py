@@ -360,6 +360,11 @@ FORMAT_MIME_TYPES: dict[str, tuple[str, ...]] = {
 DEFAULT_FORMATTERS: tuple[str, ...] = ("json", "xml")
 
 
+def renderer_for(fmt: str) -> BaseRenderer:
+    """A renderer instance for the format ``fmt``."""
+    return FORMATTERS[fmt]()
+
+
 def default_mime_type(fmt: str) -> str:
     """Content-Type of ``fmt`` when it was not negotiated (the renderer's ``media_type``)."""
     return FORMATTERS[fmt].media_type
@@ -379,5 +384,6 @@ __all__ = [
     "render_jsonp",
     "render_xml",
     "render_yaml",
+    "renderer_for",
     "validate_jsonp_callback",
 ]

@@ -1,8 +1,18 @@
 """Autodiscovered by entity_resources at start-up, as a host app's resources.py would be."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
 
 import entity_resources
+from entity_resources.exceptions import (
+    BadParameter,
+    EntityAccessDenied,
+    EntityNotFound,
+    InvalidData,
+    UnknownParameter,
+)
 from services_api.exceptions import ServicesError
 from services_api.resources import (
     Arg,
@@ -83,3 +93,30 @@ class EchoResource(Resource):
     @action(args=[Arg("value", None)])
     def scalar(self, request, value):
         return value
+
+
+#: What ``failing/<id>`` raises: each kind of error a resource's callback may raise.
+FAILURES = {
+    "entity_not_found": lambda: EntityNotFound(),
+    "invalid_data": lambda: InvalidData({"name": ["This field is required."]}),
+    "unknown_parameter": lambda: UnknownParameter("colour"),
+    "bad_parameter": lambda: BadParameter("size", "expected an integer"),
+    "entity_access_denied": lambda: EntityAccessDenied("view"),
+    "services_error": lambda: ServicesError("Widget is locked", 409),
+    "http404": lambda: Http404("no widget"),
+    "permission_denied": lambda: PermissionDenied(),
+    "drf_validation": lambda: drf_exceptions.ValidationError({"name": ["Too long."]}),
+    "drf_parse_error": lambda: drf_exceptions.ParseError("Bad widget."),
+    "runtime": lambda: RuntimeError("secret internals"),
+}
+
+
+@register_resource
+class FailingResource(Resource):
+    """Raises what ``FAILURES`` names, for the error-path tests."""
+
+    name = "failing"
+
+    @operation("retrieve", args=[Arg("id", source="path", index=0)])
+    def retrieve(self, request, id):
+        raise FAILURES[id]()
