@@ -60,6 +60,9 @@ class EndpointForm(forms.ModelForm):
         model = Endpoint
         exclude: list[str] = []
 
+    def clean_throttle_rates(self) -> dict:
+        return self.cleaned_data.get("throttle_rates") or {}
+
 
 class EndpointResourceForm(forms.ModelForm):
     resource = forms.ChoiceField(choices=())
@@ -70,8 +73,22 @@ class EndpointResourceForm(forms.ModelForm):
 
     class Meta:
         model = EndpointResource
-        fields = ["resource", "alias", "operations", "actions", "targeted_actions", "relationships"]
-        widgets = {"alias": forms.TextInput(attrs={"size": 12})}
+        fields = [
+            "resource",
+            "alias",
+            "operations",
+            "actions",
+            "targeted_actions",
+            "relationships",
+            "throttle_rates",
+        ]
+        widgets = {
+            "alias": forms.TextInput(attrs={"size": 12}),
+            "throttle_rates": forms.Textarea(attrs={"rows": 1, "cols": 22}),
+        }
+
+    def clean_throttle_rates(self) -> dict:
+        return self.cleaned_data.get("throttle_rates") or {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -187,6 +204,7 @@ class EndpointAdmin(admin.ModelAdmin):
         ("Try it", {"fields": ["try_it"]}),
         ("Authentication", {"fields": ["authentication", "allow_registration"]}),
         ("Formats", {"fields": ["formatters", "default_format", "parsers"]}),
+        ("Throttling", {"classes": ["collapse"], "fields": ["throttle_rates"]}),
         (
             "Responses",
             {

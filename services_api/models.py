@@ -47,6 +47,33 @@ def validate_endpoint_path(value: str) -> None:
             )
 
 
+THROTTLE_RATE_RE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+THROTTLE_KINDS = ("anon", "user")
+
+
+def validate_throttle_rates(value: object) -> None:
+    """``{"anon": "60/min", "user": "1000/hour"}``: DRF rate strings for anonymous callers
+    (per IP) and signed-in users (per account); either key may be left out."""
+    if not isinstance(value, dict):
+        raise ValidationError('Use a mapping such as {"anon": "60/min", "user": "1000/hour"}.')
+    problems = [f"{key!r} is not anon or user" for key in value if key not in THROTTLE_KINDS] + [
+        f"{key}: {rate!r} is not a rate like 60/min"
+        for key, rate in value.items()
+        if key in THROTTLE_KINDS and not (isinstance(rate, str) and THROTTLE_RATE_RE.match(rate))
+    ]
+    if problems:
+        raise ValidationError("; ".join(problems) + ".", code="invalid_throttle_rates")
+
+
+def _throttle_field() -> models.JSONField:
+    return models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_throttle_rates],
+        help_text='Limits per caller, e.g. {"anon": "60/min", "user": "1000/hour"}.',
+    )
+
+
 class Endpoint(models.Model):
     name = models.CharField(
         max_length=64,
@@ -84,6 +111,7 @@ class Endpoint(models.Model):
         default=True, help_text="Anonymous visitors may register through user/register."
     )
     debug = models.BooleanField(default=False)
+    throttle_rates = _throttle_field()
 
     class Meta:
         ordering = ["path"]
@@ -129,6 +157,7 @@ class EndpointResource(models.Model):
     actions = models.JSONField(default=list, blank=True)
     targeted_actions = models.JSONField(default=list, blank=True)
     relationships = models.JSONField(default=list, blank=True)
+    throttle_rates = _throttle_field()
 
     class Meta:
         ordering = ["resource"]

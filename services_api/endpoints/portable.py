@@ -82,6 +82,7 @@ ENDPOINT_FIELDS: dict[str, type] = {
     "plain_query_filters": bool,
     "allow_registration": bool,
     "debug": bool,
+    "throttle_rates": dict,
 }
 REQUIRED_FIELDS = ("name", "path")
 
@@ -92,14 +93,20 @@ RESOURCE_KINDS: dict[str, str] = {
     "targeted_actions": "targeted_action",
     "relationships": "relationship",
 }
-RESOURCE_KEYS = ("alias", *RESOURCE_KINDS)
+RESOURCE_KEYS = ("alias", *RESOURCE_KINDS, "throttle_rates")
 
 _LIST_CHOICES = {
     "authentication": [key for key, _ in AUTH_METHODS],
     "formatters": [key for key, _ in FORMATTER_CHOICES],
     "parsers": [key for key, _ in PARSER_CHOICES],
 }
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 class EndpointImportError(ValueError):
@@ -134,6 +141,10 @@ def export_endpoint(
     data: dict[str, Any] = {"format": FORMAT}
     for name, kind in ENDPOINT_FIELDS.items():
         value = getattr(endpoint, name)
+        if kind is dict:
+            if value:  # optional keys are written only when set
+                data[name] = dict(sorted(value.items()))
+            continue
         data[name] = list(value or ()) if kind is list else value
     resources: dict[str, dict[str, Any]] = {}
     rows = endpoint.resources.all() if rows is None else rows
@@ -142,6 +153,8 @@ def export_endpoint(
             "alias": row.alias or None,
             **{key: _sorted_controllers(key, getattr(row, key)) for key in RESOURCE_KINDS},
         }
+        if row.throttle_rates:
+            resources[row.resource]["throttle_rates"] = dict(sorted(row.throttle_rates.items()))
     data["resources"] = resources
     return data
 
@@ -304,7 +317,10 @@ def _prepare_resources(
             values[key] = _sorted_controllers(key, enabled)
         if len(values) != len(RESOURCE_KINDS):
             continue
-        row = EndpointResource(resource=name, alias=alias or "", **values)
+        rates = conf.get("throttle_rates") or {}
+        if not _check_type(rates, dict, f"{what}: throttle_rates", errors):
+            continue
+        row = EndpointResource(resource=name, alias=alias or "", throttle_rates=rates, **values)
         try:
             row.full_clean(exclude=["endpoint"])
         except ValidationError as exc:

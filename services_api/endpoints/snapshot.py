@@ -33,6 +33,7 @@ class ResourceConfig:
     actions: frozenset[str]
     targeted_actions: frozenset[str]
     relationships: frozenset[str]
+    throttle_rates: dict[str, str] = field(default_factory=dict)
 
     @property
     def public_name(self) -> str:
@@ -55,6 +56,7 @@ class EndpointConfig:
     plain_query_filters: bool
     allow_registration: bool
     debug: bool
+    throttle_rates: dict[str, str] = field(default_factory=dict)
     #: Keyed by the public name (the alias when there is one).
     resources: dict[str, ResourceConfig] = field(default_factory=dict)
 
@@ -109,6 +111,7 @@ def build_snapshot(version: str) -> Snapshot:
             actions=frozenset(res["actions"] or ()),
             targeted_actions=frozenset(res["targeted_actions"] or ()),
             relationships=frozenset(res["relationships"] or ()),
+            throttle_rates=dict(res["throttle_rates"] or {}),
         )
         resources[res["endpoint_id"]][config.public_name] = config
     endpoints = [
@@ -127,6 +130,7 @@ def build_snapshot(version: str) -> Snapshot:
             plain_query_filters=row["plain_query_filters"],
             allow_registration=row["allow_registration"],
             debug=row["debug"],
+            throttle_rates=dict(row["throttle_rates"] or {}),
             resources=resources[row["id"]],
         )
         for row in rows

@@ -28,6 +28,7 @@ from services_api.resources.results import Result
 from services_api.server.controllers import effective_method, resolve_controller
 from services_api.server.errors import access_denied, exception_response
 from services_api.server.negotiation import choose_format
+from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
 from services_api.settings import services_settings
 from services_api.wire.parsers import parse_php_query, select_parser
@@ -206,8 +207,13 @@ class ServicesView(APIView):
         """Deferred: Drupal authenticates after parsing the body and gathering arguments."""
 
     def get_throttles(self):
-        throttles = getattr(self.ctx.resource, "throttles", None)
-        return [t() for t in throttles] if throttles else []
+        return throttles_for(self.ctx)
+
+    def check_throttles(self, request) -> None:
+        """Deferred like authentication: ``handle_request`` throttles once the user is known."""
+
+    def _throttle(self, request) -> None:
+        super().check_throttles(request)
 
     # Every method reaches the same handler: routing already chose the controller.
     def handle_request(self, request, *args, **kwargs):
@@ -218,6 +224,7 @@ class ServicesView(APIView):
             body = self.parse_body(request)
         kwargs_ = arguments.gather(controller, ctx.path_parts, ctx.query, body)
         user = request.user  # authenticators run here, CSRF included
+        self._throttle(request)
         if not ctx.resource.check_access(controller, request, kwargs_):
             raise access_denied(user)
         result = ctx.resource.call(controller, request, kwargs_)
