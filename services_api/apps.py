@@ -15,5 +15,5 @@ class ServicesApiConfig(AppConfig):
         from services_api import checks  # noqa: F401
         from services_api import settings as _settings  # noqa: F401
         from services_api.auth import tokens  # noqa: F401
-        from services_api.drupal import core, entity, system, user  # noqa: F401
+        from services_api.drupal import core, entity, file, system, user  # noqa: F401
         from services_api.endpoints import signals  # noqa: F401

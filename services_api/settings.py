@@ -58,6 +58,13 @@ DEFAULTS: dict[str, Any] = {
     "ENTITY_MAX_PAGESIZE": 100,
     # Core-style (node/comment/...) index default page size (spec §9).
     "CORE_DEFAULT_PAGESIZE": 20,
+    # File resource (docs/core-resources.md): alias in Django's ``STORAGES`` holding the bytes,
+    # the largest file accepted (decoded bytes; a larger one is a 413), and the extensions a
+    # file name may end with (Services' ``services_allowed_extensions``). Executable
+    # extensions (php, py, sh, exe, ...) are refused even when listed here.
+    "FILE_STORAGE": "default",
+    "FILE_MAX_BYTES": 8 * 1024 * 1024,
+    "FILE_ALLOWED_EXTENSIONS": "jpg jpeg gif png txt doc xls pdf ppt pps odt ods odp",
     # Site name used in ``WWW-Authenticate: Basic realm="..."``.
     "SITE_NAME": "Django",
 }

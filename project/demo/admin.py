@@ -72,3 +72,15 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ("id", "contact_type", "first_name", "last_name", "email", "city", "country")
     list_filter = ("contact_type",)
     search_fields = ("first_name", "last_name", "email")
+
+
+from .models import ArticleImage, File  # noqa: E402
+
+
+@admin.register(File)
+class FileAdmin(admin.ModelAdmin):
+    list_display = ("fid", "filename", "uri", "filesize", "status", "uid")
+    raw_id_fields = ("uid",)
+
+
+admin.site.register(ArticleImage)

@@ -22,6 +22,13 @@ CRUD = {
     "relationships": [],
 }
 
+FILE_RESOURCE = {
+    "operations": ["retrieve", "create", "delete", "index"],
+    "actions": ["create_raw"],
+    "targeted_actions": [],
+    "relationships": [],
+}
+
 API_ENDPOINT = {
     "name": "api",
     "path": "api",
@@ -48,6 +55,8 @@ API_ENDPOINT = {
         "comment": CRUD,
         "taxonomy_term": CRUD,
         "taxonomy_vocabulary": CRUD,
+        # Drupal's file resource (no update: Drupal files are replaced, not edited).
+        "file": FILE_RESOURCE,
     },
 }
 

@@ -348,3 +348,55 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"enrollment {self.pk} of user {self.uid_id} in {self.nid_id}"
+
+
+# --------------------------------------------------------------------------------------------
+# Files (Drupal's ``file_managed``) and a file field on articles (``field_image``).
+
+
+class File(models.Model):
+    """A stored file, with the columns of Drupal 7's ``file_managed`` table.
+
+    ``uri`` is the stream-wrapper URI Drupal clients read (``public://2026/photo.jpg``); the
+    part after ``public://`` is the name in the Django storage that holds the bytes
+    (``SERVICES_API["FILE_STORAGE"]``). ``status`` 1 is permanent, 0 temporary.
+    """
+
+    fid = models.AutoField(primary_key=True)
+    uid = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_column="uid",
+        related_name="demo_files",
+    )
+    filename = models.CharField(max_length=255)
+    uri = models.CharField(max_length=255, unique=True)
+    filemime = models.CharField(max_length=255, default="application/octet-stream")
+    filesize = models.BigIntegerField(default=0)
+    status = models.IntegerField(default=1, db_index=True)
+    timestamp = models.IntegerField(default=unix_now, db_index=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-fid"]
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+class ArticleImage(models.Model):
+    """One item of the articles' ``field_image`` file field (Drupal's
+    ``field_data_field_image`` table): which file, at which position (``delta``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_items")
+    # PROTECT: a file still attached to an article cannot be deleted (Drupal's file usage).
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="article_images")
+    delta = models.IntegerField(default=0)
+    display = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["article", "delta", "id"]
+
+    def __str__(self) -> str:
+        return f"field_image[{self.delta}] of article {self.article_id}: file {self.file_id}"

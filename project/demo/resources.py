@@ -3,7 +3,7 @@
 import entity_resources
 
 from .feedback import create_trust_referral
-from .models import Article, Comment, Enrollment, Tag, Vocabulary
+from .models import Article, Comment, Enrollment, File, Tag, Vocabulary
 
 
 def is_authenticated(request):
@@ -92,6 +92,19 @@ class VocabularyResource(entity_resources.ResourceOptions):
     id_key = "vid"
     wrapper = "vocabulary"
     core_ordering = ["-weight", "-name"]
+
+
+@entity_resources.register(File)
+class FileResource(entity_resources.ResourceOptions):
+    """Drupal's ``file`` resource (services_api/drupal/file.py): uploads go to the
+    ``SERVICES_API["FILE_STORAGE"]`` storage; rows are read-only through the API."""
+
+    read_only_fields = ["filename", "uri", "filemime", "filesize", "status", "timestamp", "uid"]
+    sort_fields = ["timestamp", "fid", "filename"]
+    core_name = "file"
+    id_key = "fid"
+    wrapper = "file"
+    core_ordering = ["-timestamp", "-fid"]
 
 
 # Custom resources: the Warmshowers mobile API (hosts, message) and CiviCRM's keyed REST.

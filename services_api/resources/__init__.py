@@ -184,6 +184,13 @@ class Resource:
     def call(self, controller: Controller, request: Any, kwargs: dict[str, Any]) -> Any:
         return getattr(self, controller.method)(request, **kwargs)
 
+    def max_body_bytes(self, controller: Controller) -> int:
+        """Largest request body the controller accepts (413 above): ``MAX_BODY_BYTES`` unless
+        a resource needs more (the file resource takes base64 uploads)."""
+        from services_api.settings import services_settings
+
+        return services_settings.MAX_BODY_BYTES
+
     def check_access(self, controller: Controller, request: Any, kwargs: dict[str, Any]) -> bool:
         """Run the controller's access check: a callable ``(request, kwargs) -> bool`` or the
         name of a method of the resource with that signature."""

@@ -238,8 +238,9 @@ class ServicesView(APIView):
             django_request.META.get("CONTENT_TYPE"), self.ctx.endpoint.parsers
         )
         length = django_request.META.get("CONTENT_LENGTH") or "0"
+        limit = self.ctx.resource.max_body_bytes(self.ctx.controller)
         try:
-            too_big = int(length) > services_settings.MAX_BODY_BYTES
+            too_big = int(length) > limit
         except ValueError:
             raise ServicesError("Invalid Content-Length.", 400) from None
         if too_big:
@@ -248,6 +249,7 @@ class ServicesView(APIView):
             "request": django_request,
             "encoding": django_request.encoding or "utf-8",
             "view": self,
+            "max_body_bytes": limit,
         }
         return parser_class().parse(
             django_request, django_request.META.get("CONTENT_TYPE"), context

@@ -276,6 +276,12 @@ def _context_encoding(parser_context: dict | None) -> str:
     return (parser_context or {}).get("encoding") or "utf-8"
 
 
+def _context_limit(parser_context: dict | None) -> int:
+    """The body limit the server chose for this controller (``Resource.max_body_bytes``)."""
+    limit = (parser_context or {}).get("max_body_bytes")
+    return services_settings.MAX_BODY_BYTES if limit is None else limit
+
+
 # --- parsers -------------------------------------------------------------------------------
 
 
@@ -286,7 +292,7 @@ class ServicesJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
-        body = read_body(stream)
+        body = read_body(stream, _context_limit(parser_context))
         if not body.strip():
             return ""
         try:
@@ -311,7 +317,7 @@ class PHPFormParser(BaseParser):
     media_type = FORM_MIME
 
     def parse(self, stream, media_type=None, parser_context=None) -> dict[str, Any]:
-        body = read_body(stream)
+        body = read_body(stream, _context_limit(parser_context))
         encoding = _context_encoding(parser_context)
         try:
             return parse_php_query(body, encoding=encoding, errors="strict")
@@ -337,7 +343,7 @@ class ServicesMultiPartParser(BaseParser):
         meta = dict(context.get("meta") or getattr(request, "META", None) or {})
         if media_type:
             meta["CONTENT_TYPE"] = media_type
-        limit = services_settings.MAX_BODY_BYTES
+        limit = _context_limit(context)
         try:
             too_big = int(meta.get("CONTENT_LENGTH") or 0) > limit
         except ValueError:
@@ -401,7 +407,7 @@ class ServicesXMLParser(BaseParser):
     media_type = "application/xml"
 
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
-        body = read_body(stream)
+        body = read_body(stream, _context_limit(parser_context))
         if not body.strip():
             return ""
         try:
