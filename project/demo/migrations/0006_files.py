@@ -19,7 +19,7 @@ def apply_endpoints(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("demo", "0004_course_enrollment"),
+        ("demo", "0005_listing_indexes"),
         ("services_api", "0002_systemvariable_apikey_bearertoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
