@@ -100,7 +100,7 @@ class FileResource(entity_resources.ResourceOptions):
     ``SERVICES_API["FILE_STORAGE"]`` storage; rows are read-only through the API."""
 
     read_only_fields = ["filename", "uri", "filemime", "filesize", "status", "timestamp", "uid"]
-    sort_fields = ["timestamp", "fid", "filename"]
+    sort_fields = ["timestamp", "fid"]
     core_name = "file"
     id_key = "fid"
     wrapper = "file"
