@@ -30,7 +30,6 @@ from services_api.server.errors import access_denied, exception_response
 from services_api.server.negotiation import choose_format
 from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
-from services_api.settings import services_settings
 from services_api.wire.parsers import parse_php_query, select_parser
 from services_api.wire.renderers import renderer_for, validate_jsonp_callback
 
