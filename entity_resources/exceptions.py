@@ -99,6 +99,16 @@ class UnknownProperties(EntityError):
         self.names = list(names)
 
 
+class TooManyItems(EntityError):
+    """A bulk body with more entities than the server allows: 413."""
+
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Too many entities: at most {limit} per request.")
+        self.limit = limit
+
+
 class InvalidIdentifier(EntityError):
     status = 406
 

@@ -12,6 +12,11 @@
   or none.
 - ``update`` is partial (only the fields sent change); a body carrying the pk must carry the
   URL's (``InvalidIdentifier``).
+- ``update_entities`` (bulk update) takes a list of partial bodies, each carrying its pk; every
+  row is updated or none, and the errors are keyed by the item's position and then the field
+  (``{"form_errors": {"1": {"title": [...]}}}``), the message naming the first of them.
+- Bulk writes take ``max_items``: a longer list is ``413 Too many entities: at most N per
+  request.`` (``TooManyItems``) before anything is read.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
-from .exceptions import EntityNotFound, InvalidData, InvalidIdentifier, UnknownProperties
+from .exceptions import (
+    EntityNotFound,
+    InvalidData,
+    InvalidIdentifier,
+    TooManyItems,
+    UnknownProperties,
+)
 from .options import ResourceOptions
 from .permissions import check_object_access
 from .query import base_queryset, coerce_pk
@@ -99,12 +110,22 @@ def _unsaved(options: ResourceOptions, validated: dict) -> Any:
     return options.model(**{k: v for k, v in validated.items() if k not in m2m})
 
 
-def create_entities(options: ResourceOptions, request: Any, data: Any) -> list[Any]:
+def check_bulk_size(items: list, max_items: int | None) -> None:
+    """The one limit of bulk writes (create and update): at most ``max_items`` entities."""
+    if max_items is not None and len(items) > max_items:
+        raise TooManyItems(max_items)
+
+
+def create_entities(
+    options: ResourceOptions, request: Any, data: Any, *, max_items: int | None = None
+) -> list[Any]:
     """Create one entity (``data`` a dict) or several (a list): all or none. Returns the pks."""
     rows = data if isinstance(data, list) else [data]
     bulk = isinstance(data, list)
     if bulk and not rows:
         raise InvalidData({"non_field_errors": ["Expected at least one entity."]})
+    if bulk:
+        check_bulk_size(rows, max_items)
     serializer_class = serializer_for(options)
     context = {"request": request}
     serializers_, errors = [], {}
@@ -159,6 +180,88 @@ def update_entity(
         return serializer.save().pk
 
 
+def _first_error(errors: dict) -> str:
+    """``item 1, field title: This field is required.`` for the first error of a bulk body."""
+    index, fields = next(iter(errors.items()))
+    if isinstance(fields, dict) and fields:
+        name, messages = next(iter(fields.items()))
+        text = messages[0] if isinstance(messages, list) and messages else messages
+        if name == "non_field_errors":
+            return f"item {index}: {text}"
+        if isinstance(text, dict):  # a nested structure (many-to-many by position)
+            text = next(iter(text.values()))
+            text = text[0] if isinstance(text, list) and text else text
+        return f"item {index}, field {name}: {text}"
+    return f"item {index}: {fields}"
+
+
+def update_entities(
+    options: ResourceOptions, request: Any, items: Any, *, max_items: int | None = None
+) -> list[Any]:
+    """Bulk update: ``items`` is a list of partial bodies, each with its pk. All or none.
+
+    Every item is checked before anything is written; the errors of every bad item are
+    reported together, keyed by position. Returns the pks in the order sent.
+    """
+    pk_name = options.pk_name
+    if not isinstance(items, list) or not items:
+        raise InvalidData(
+            {"non_field_errors": [f"Expected a list of entities, each with its {pk_name}."]},
+            message=f"Validation failed: expected a list of entities, each with its {pk_name}.",
+        )
+    check_bulk_size(items, max_items)
+    errors: dict[str, Any] = {}
+    wanted: dict[str, Any] = {}
+    bodies: dict[str, dict] = {}
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items):
+        key = str(index)
+        if not isinstance(item, dict):
+            errors[key] = {"non_field_errors": ["Expected an object of field values."]}
+            continue
+        unknown = [name for name in item if name not in set(options.exposed_fields())]
+        if unknown:
+            errors[key] = {name: ["Unknown data property."] for name in unknown}
+            continue
+        values = dict(item)
+        sent = values.pop(pk_name, None)
+        if sent in (None, ""):
+            errors[key] = {pk_name: ["This field is required."]}
+            continue
+        try:
+            pk = coerce_pk(options, sent)
+        except EntityNotFound:
+            errors[key] = {pk_name: [f"Entity {sent} not found."]}
+            continue
+        if str(pk) in seen:
+            errors[key] = {pk_name: [f"Entity {sent} is also item {seen[str(pk)]}."]}
+            continue
+        seen[str(pk)] = key
+        wanted[key] = pk
+        bodies[key] = values
+    serializer_class = serializer_for(options)
+    context = {"request": request}
+    with transaction.atomic():
+        instances = base_queryset(options, request).in_bulk(list(wanted.values()))
+        serializers_ = []
+        for key, pk in wanted.items():
+            instance = instances.get(pk)
+            if instance is None:
+                errors[key] = {pk_name: [f"Entity {pk} not found."]}
+                continue
+            serializer = serializer_class(instance, data=bodies[key], partial=True, context=context)
+            if not serializer.is_valid():
+                errors[key] = plain_errors(serializer.errors)
+                continue
+            serializers_.append(serializer)
+        if errors:
+            ordered = {k: errors[k] for k in sorted(errors, key=int)}
+            raise InvalidData(ordered, message=f"Validation failed: {_first_error(ordered)}")
+        for serializer in serializers_:
+            check_object_access(options, request, serializer.instance, "update")
+        return [serializer.save().pk for serializer in serializers_]
+
+
 def delete_entity(options: ResourceOptions, request: Any, pk: Any) -> None:
     with transaction.atomic():
         instance = get_instance(options, request, pk)
@@ -174,5 +277,7 @@ __all__ = [
     "get_instance",
     "plain_errors",
     "serializer_for",
+    "check_bulk_size",
+    "update_entities",
     "update_entity",
 ]

@@ -50,9 +50,15 @@ from entity_resources.plan import (
     related_uuid_path,
 )
 from entity_resources.query import IndexPage, base_queryset, retrieve_row, rows_by_pk
-from entity_resources.writing import create_entities, delete_entity, update_entity
+from entity_resources.writing import (
+    create_entities,
+    delete_entity,
+    update_entities,
+    update_entity,
+)
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, registry, relationship
+from services_api.resources.arguments import coerce
 from services_api.resources.results import Result
 from services_api.server.errors import access_denied
 from services_api.server.etags import check_if_match, etag_for, not_modified
@@ -60,6 +66,7 @@ from services_api.settings import services_settings
 
 #: Entity operations -> DRF viewset actions (for registrations with ``permission_classes``).
 _ID = Arg("id", str, source="path", index=0)
+_OPTIONAL_ID = Arg("id", str, source="path", index=0, required=False)
 
 
 def render_context(request: Any) -> RenderContext:
@@ -197,20 +204,40 @@ class EntityResource(EntityAccess, Resource):
 
     @operation("create", args=[Arg("data", None, whole_body=True)], access="can_create")
     def create(self, request, data):
-        pks = create_entities(self.options, request, data)
+        pks = create_entities(
+            self.options, request, data, max_items=services_settings.ENTITY_MAX_BULK_ITEMS
+        )
         if is_restws(request):
             return self.restws_create_response(request, pks, bulk=isinstance(data, list))
         rows = rows_by_pk(self.options, pks, render_context(request))
         return self.create_response(request, rows, bulk=isinstance(data, list))
 
-    @operation("update", args=[_ID, Arg("data", dict, whole_body=True)], access="can_update")
+    @operation(
+        "update",
+        # Without an id (``PUT entity_<model>``) the body is a list: a bulk update.
+        args=[_OPTIONAL_ID, Arg("data", None, whole_body=True)],
+        access="can_update",
+    )
     def update(self, request, id, data):
+        if id is None:
+            return self.bulk_update(request, data)
+        data = coerce(Arg("data", dict), data)
         self.check_precondition(request, id)
         pk = update_entity(self.options, request, id, data)
         if is_restws(request):
             return Result(empty=True)
         rows = rows_by_pk(self.options, [pk], render_context(request))
         return self.update_response(request, rows[0])
+
+    def bulk_update(self, request, items):
+        """``PUT entity_<model>`` with a list of partial entities, each with its id: all or
+        none; the answer is the updated entities (restws style: an empty body)."""
+        pks = update_entities(
+            self.options, request, items, max_items=services_settings.ENTITY_MAX_BULK_ITEMS
+        )
+        if is_restws(request):
+            return Result(empty=True)
+        return rows_by_pk(self.options, pks, render_context(request))
 
     @operation("delete", args=[_ID], access="can_delete")
     def delete(self, request, id):

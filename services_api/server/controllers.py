@@ -51,6 +51,10 @@ def resolve_controller(
         controller = op("update" if method != "DELETE" else "delete")
         if controller and n >= 1 and parts[0] and controller.fits(n):
             match = (controller, parts)
+        elif controller and n == 0 and controller.fits(0):
+            # Beyond Drupal: a controller whose id is optional also answers the collection
+            # (entity resources' bulk update, ``PUT entity_<model>``).
+            match = (controller, parts)
     elif method == "POST":
         create = op("create")
         if create and create.fits(n):
