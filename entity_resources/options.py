@@ -78,6 +78,11 @@ class ResourceOptions:
     #: Core-style resource only: default index order (model paths, ``-`` for descending);
     #: ``None`` uses ``ordering``, then the model's ``Meta.ordering``.
     core_ordering: Sequence[str] | None = None
+    #: Core-style resource only: the Drupal columns served and accepted as Drupal 7 field
+    #: arrays (``{"und": [{"value": …, "format": …}]}``), each mapped to the model field that
+    #: holds its text format, or ``None`` for a field without one:
+    #: ``{"comment_body": "body_format"}``. The format field is no column of its own.
+    core_field_arrays: dict[str, str | None] | None = None
     #: Core-style resource only: ``{bundle: handler}``; a create whose body has
     #: ``bundle_key`` equal to ``bundle`` calls ``handler(request, data) -> id`` instead of
     #: saving this model (see docs/core-resources.md).
@@ -105,6 +110,7 @@ class ResourceOptions:
         "relationships",
         "core_fields",
         "core_ordering",
+        "core_field_arrays",
         "bundles",
         "bundle_key",
     )
@@ -233,7 +239,7 @@ class ResourceOptions:
                 self._fail(hook, "must be callable.")
 
     def _validate_core(self) -> None:
-        core_only = ("core_fields", "core_ordering", "bundles")
+        core_only = ("core_fields", "core_ordering", "core_field_arrays", "bundles")
         if not self.core_name:
             for option in core_only:
                 if getattr(self, option):
@@ -260,11 +266,33 @@ class ResourceOptions:
             taken[core] = name
         for name in self.core_ordering or ():
             self._check_path("core_ordering", name.lstrip("-"))
+        self._validate_field_arrays(taken)
         for bundle, handler in (self.bundles or {}).items():
             if not isinstance(bundle, str) or not callable(handler):
                 self._fail("bundles", f"{bundle!r} needs a callable handler(request, data).")
         if not isinstance(self.bundle_key, str) or not self.bundle_key:
             self._fail("bundle_key", "must be a body key such as 'type'.")
+
+    def _validate_field_arrays(self, columns: dict[str, str]) -> None:
+        """``core_field_arrays``: known text columns, each with an exposed char format field."""
+        arrays = self.core_field_arrays or {}
+        if not isinstance(arrays, dict):
+            self._fail("core_field_arrays", "must be a dict of Drupal column -> format field.")
+        for core, format_name in arrays.items():
+            name = columns.get(core)
+            if name is None:
+                self._fail("core_field_arrays", f"{core!r} is not a column of this resource.")
+            model_field = self.opts.get_field(name)
+            if model_field.is_relation or not model_field.concrete or core == self.id_key:
+                self._fail("core_field_arrays", f"{core!r} must be a plain stored field.")
+            if format_name is None:
+                continue
+            self._check_field("core_field_arrays", format_name)
+            format_field = self.opts.get_field(format_name)
+            if not isinstance(format_field, models.CharField):
+                self._fail("core_field_arrays", f"{format_name!r} must be a CharField.")
+            if format_name == name or list(arrays.values()).count(format_name) > 1:
+                self._fail("core_field_arrays", f"{format_name!r} can hold one field's format.")
 
 
 __all__ = ["LOOKUPS", "PROCESSORS", "ResourceOptions"]

@@ -15,5 +15,13 @@ class ServicesApiConfig(AppConfig):
         from services_api import checks  # noqa: F401
         from services_api import settings as _settings  # noqa: F401
         from services_api.auth import tokens  # noqa: F401
-        from services_api.drupal import core, entity, file, system, user  # noqa: F401
+        from services_api.drupal import (  # noqa: F401
+            comment,
+            core,
+            entity,
+            file,
+            system,
+            taxonomy,
+            user,
+        )
         from services_api.endpoints import signals  # noqa: F401

@@ -69,6 +69,28 @@ def drop_live_database(url: str) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
 
 
+def npm_install(prefix: Path, *packages: str, timeout: float = 240) -> Path:
+    """``npm install`` pinned ``packages`` into ``prefix`` (bounded in time); returns the
+    ``node_modules`` folder for ``NODE_PATH``. Skips the test when node or npm is missing."""
+    import shutil
+
+    import pytest
+
+    if not (shutil.which("npm") and shutil.which("node")):
+        pytest.skip("node/npm are not installed")
+    try:
+        subprocess.run(
+            ["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", *packages],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        pytest.fail(f"npm install {' '.join(packages)} failed: {exc}")
+    return prefix / "node_modules"
+
+
 def call(base: str, method: str, path: str, body=None, headers=None):
     """One request on a fresh connection: ``(status, reason, headers, body)``, the reason
     phrase as the client reads it off the status line."""

@@ -48,7 +48,7 @@ def test_node_retrieve_uses_drupal_names_and_strings(client, data):
         "uuid": str(article.uuid),
         "type": "article",
         "title": "Alpha river",
-        "body": "Body of alpha river",
+        "body": {"und": [{"value": "Body of alpha river", "format": "filtered_html"}]},
         "status": "1",
         "sticky": "0",
         "created": ts(datetime(2024, 1, 1, tzinfo=UTC)),

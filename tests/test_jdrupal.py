@@ -94,7 +94,7 @@ def test_jdrupal_session_flow(client):
     node = ok(app.get(f"node/{nid}.json"))
     assert (node["title"], node["body"], node["uid"]) == (
         "Edited in jDrupal",
-        "Body text",
+        {"und": [{"value": "Body text", "format": "plain_text"}]},
         str(editor.pk),
     )
     assert node["path"] == f"http://testserver/node/{nid}"

@@ -8,7 +8,6 @@ import http.client
 import http.cookiejar
 import json
 import os
-import shutil
 import subprocess
 import urllib.request
 import uuid
@@ -206,28 +205,9 @@ def test_throttle_is_shared_by_the_workers(base):
 @pytest.fixture(scope="session")
 def npm_client(tmp_path_factory):
     """``npm install drupal-services-api`` into a temporary prefix (bounded in time)."""
-    if not (shutil.which("npm") and shutil.which("node")):
-        pytest.skip("node/npm are not installed")
-    prefix = tmp_path_factory.mktemp("npm")
-    try:
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(prefix),
-                "--no-audit",
-                "--no-fund",
-                "drupal-services-api@0.1.4",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        pytest.fail(f"npm install drupal-services-api failed: {exc}")
-    return prefix / "node_modules"
+    from tests.live import npm_install
+
+    return npm_install(tmp_path_factory.mktemp("npm"), "drupal-services-api@0.1.4")
 
 
 def test_npm_drupal_services_api_client(base, npm_client, no_password_leaks):

@@ -52,9 +52,9 @@ API_ENDPOINT = {
         "entity_tag": CRUD,
         "entity_vocabulary": CRUD,
         "node": {**CRUD, "relationships": ["comments"]},
-        "comment": CRUD,
-        "taxonomy_term": CRUD,
-        "taxonomy_vocabulary": CRUD,
+        "comment": {**CRUD, "actions": ["countAll", "countNew"]},
+        "taxonomy_term": {**CRUD, "actions": ["selectNodes"]},
+        "taxonomy_vocabulary": {**CRUD, "actions": ["getTree", "retrieveByMachineName"]},
         # Drupal's file resource (no update: Drupal files are replaced, not edited).
         "file": FILE_RESOURCE,
     },

@@ -48,11 +48,18 @@ class Vocabulary(models.Model):
 
 
 class Tag(models.Model):
+    """A taxonomy term. ``parent`` is Drupal's ``taxonomy_term_hierarchy`` (one parent per
+    term; ``NULL`` is Drupal's parent ``0``, the vocabulary's root); deleting a term deletes
+    its children, as Drupal deletes terms left without a parent."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=255)
     vocabulary = models.ForeignKey(Vocabulary, on_delete=models.CASCADE, related_name="tags")
     description = models.TextField(blank=True)
     weight = models.IntegerField(default=0)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
 
     class Meta:
         ordering = ["weight", "name"]
@@ -75,6 +82,8 @@ class Article(models.Model):
     type = models.CharField(max_length=32, default="article")
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
+    #: Text format of ``body`` (Drupal's ``body[und][0][format]``).
+    body_format = models.CharField(max_length=255, default="filtered_html")
     status = models.BooleanField(default=True)
     sticky = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
@@ -114,6 +123,8 @@ class Comment(models.Model):
     )
     subject = models.CharField(max_length=255)
     body = models.TextField(blank=True)
+    #: Text format of ``body`` (Drupal's ``comment_body[und][0][format]``).
+    body_format = models.CharField(max_length=255, default="filtered_html")
     created = models.DateTimeField(default=timezone.now)
     status = models.BooleanField(default=True)
 

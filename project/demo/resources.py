@@ -47,6 +47,7 @@ class ArticleResource(entity_resources.ResourceOptions):
     id_key = "nid"
     wrapper = "node"
     core_fields = {"uid": "author"}
+    core_field_arrays = {"body": "body_format"}  # {"und": [{"value", "format"}]}
     bundles = {"trust_referral": create_trust_referral}
 
 
@@ -59,11 +60,13 @@ class CommentResource(entity_resources.ResourceOptions):
     queryset_hook = staticmethod(published_for_anonymous)
     queryset_hook_key = staticmethod(is_authenticated)
     anonymous_read = True
-    # Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``.
+    # Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``, and the body as
+    # Drupal's ``comment_body`` field.
     core_name = "comment"
     id_key = "cid"
     wrapper = "comment"
-    core_fields = {"nid": "article", "uid": "author"}
+    core_fields = {"nid": "article", "uid": "author", "comment_body": "body"}
+    core_field_arrays = {"comment_body": "body_format"}
 
 
 @entity_resources.register(Tag)
@@ -72,7 +75,8 @@ class TagResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
-    # Core-style ``taxonomy_term``: ``tid``, the vocabulary ``vid``; Drupal's default order.
+    # Core-style ``taxonomy_term``: ``tid``, the vocabulary ``vid``, the hierarchy ``parent``;
+    # Drupal's default order.
     core_name = "taxonomy_term"
     id_key = "tid"
     wrapper = "term"

@@ -17,11 +17,14 @@ core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``ent
   parameters you defined are correct and exist. <detail>``; bad operators too (named). One query.
 - **retrieve**: the row (``node`` adds the absolute ``path``); a missing or invisible row is
   ``404 Node <nid> could not be found`` (``Comment``, ``Term``, ``Vocabulary`` likewise).
+- **fields**: the columns named in ``core_field_arrays`` are Drupal 7 fields, read and written
+  as ``{"und": [{"value": "x", "format": "filtered_html"}]}`` (``services_api.drupal.fields``).
 - **create** (bare or wrapped body) and **update** (wrapped or bare, the URL's id wins): unknown
   keys are ignored, as Drupal ignores properties it does not store; Drupal field structures
-  (``{"und": [{"value": "x"}]}``) are reduced to their first value; a required reference to the
-  user model that is not sent defaults to the caller (node ``uid``). Validation errors are
-  ``406`` with ``{"form_errors": {"<column>": "<messages>"}}``. Writes are atomic.
+  (``{"und": [{"value": "x"}]}``) are reduced to their first value (and format); a required
+  reference to the user model that is not sent defaults to the caller (node ``uid``).
+  Validation errors are ``406`` with ``{"form_errors": {"<column>": "<messages>"}}``. Writes
+  are atomic.
 - **results**: node (and any core name without its own class) create/update
   ``{"nid": "<id>", "uri": "<abs uri>"}``, delete ``[true]``; comment create ``{cid, uri}``,
   update ``[cid]``, delete ``[true]``; taxonomy term/vocabulary create/update/delete ``[1]``,
@@ -59,6 +62,7 @@ from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
 from entity_resources.writing import create_entities, delete_entity, update_entity
 from services_api.drupal.entity import EntityAccess
+from services_api.drupal.fields import field_array, field_item, field_value
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, registry, relationship
 from services_api.server.errors import access_denied
@@ -101,6 +105,10 @@ class Column:
     field: Any
     convert: Callable[[Any], Any] | None
     text: bool
+    #: A Drupal field (``core_field_arrays``): rows carry ``{"und": [{"value", "format"}]}``.
+    array: bool = False
+    #: ``values()`` key of the field's text format, if it has one.
+    format_attname: str | None = None
 
 
 @dataclass
@@ -116,6 +124,8 @@ class CoreSchema:
     writable: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
     ordering: list[str] = field(default_factory=list)
+    #: Field array column -> model field of its text format (``core_field_arrays``).
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 def _build_schema(options: ResourceOptions) -> CoreSchema:
@@ -129,10 +139,15 @@ def _build_schema(options: ResourceOptions) -> CoreSchema:
     )
     schema.by_name[pk.name] = id_key
     read_only = set(options.read_only_fields)
+    arrays = options.core_field_arrays or {}
+    format_of = {fmt: core for core, fmt in arrays.items() if fmt}
     for name in options.exposed_fields():
         if name == pk.name:
             continue
         model_field = opts.get_field(name)
+        if name in format_of:  # part of its field array, no column of its own
+            schema.by_name[name] = format_of[name]
+            continue
         core = renamed.get(name, name)
         schema.by_name[name] = core
         if model_field.many_to_many:
@@ -141,6 +156,7 @@ def _build_schema(options: ResourceOptions) -> CoreSchema:
             target = model_field
             while target.is_relation:
                 target = target.target_field
+            fmt = arrays.get(core)
             schema.columns[core] = Column(
                 core,
                 name,
@@ -148,7 +164,11 @@ def _build_schema(options: ResourceOptions) -> CoreSchema:
                 model_field,
                 _out_converter(target),
                 isinstance(target, models.CharField | models.TextField),
+                array=core in arrays,
+                format_attname=opts.get_field(fmt).attname if fmt else None,
             )
+            if fmt:
+                schema.formats[core] = fmt
         else:
             continue
         if name not in read_only and getattr(model_field, "editable", True):
@@ -168,16 +188,26 @@ def core_schema(options: ResourceOptions) -> CoreSchema:
 
 
 def _row_builder(schema: CoreSchema, columns: list[Column]) -> Callable[[dict], dict]:
-    pairs = [(c.core, c.attname, c.convert) for c in columns]
+    pairs = [(c.core, c.attname, c.convert, c.array, c.format_attname) for c in columns]
 
     def build(raw: dict) -> dict:
         out = {}
-        for core, key, convert in pairs:
+        for core, key, convert, array, format_key in pairs:
             value = raw[key]
-            out[core] = value if convert is None else convert(value)
+            if array:
+                out[core] = field_array(value, raw[format_key] if format_key else None)
+            else:
+                out[core] = value if convert is None else convert(value)
         return out
 
     return build
+
+
+def value_keys(columns: list[Column]) -> list[str]:
+    """The ``values()`` keys the row builder reads for ``columns`` (formats included)."""
+    keys = [c.attname for c in columns]
+    keys.extend(c.format_attname for c in columns if c.format_attname)
+    return keys
 
 
 # -- index queries ---------------------------------------------------------------------------
@@ -421,23 +451,6 @@ def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) 
 # -- writes ----------------------------------------------------------------------------------
 
 
-def field_value(value: Any) -> Any:
-    """Drupal field structures reduced to their value: ``{"und": [{"value": "x"}]}`` -> ``x``."""
-    for _ in range(4):
-        if isinstance(value, dict):
-            if "value" in value:
-                value = value["value"]
-            elif len(value) == 1:
-                value = next(iter(value.values()))
-            else:
-                return value
-        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict | list):
-            value = value[0]
-        else:
-            return value
-    return value
-
-
 def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
     errors = error.errors if isinstance(error.errors, dict) else {"": error.errors}
     out: dict[str, str] = {}
@@ -507,11 +520,19 @@ class CoreResource(EntityAccess, Resource):
         them), field structures reduced, a missing required user reference = the caller."""
         if not isinstance(data, dict):
             raise InvalidData({"": ["Expected an object of field values."]})
-        writable = self.schema.writable
+        schema = self.schema
+        writable = schema.writable
         values = {}
         for key, value in data.items():
             name = writable.get(key)
-            if name is not None:
+            if name is None:
+                continue
+            column = schema.columns.get(key)
+            if column is not None and column.array:
+                values[name], text_format = field_item(value)
+                if text_format is not None and key in schema.formats:
+                    values[schema.formats[key]] = text_format
+            else:
                 values[name] = field_value(value)
         if creating and request.user.is_authenticated:
             user_model = get_user_model()
@@ -531,7 +552,7 @@ class CoreResource(EntityAccess, Resource):
 
     def rows(self, request, queryset, columns: list[Column], *, with_uri: bool) -> list[dict]:
         pk_attname = self.options.opts.pk.attname
-        keys = [c.attname for c in columns]
+        keys = value_keys(columns)
         if pk_attname not in keys:
             keys.append(pk_attname)
         build = _row_builder(self.schema, columns)
@@ -584,13 +605,16 @@ class CoreResource(EntityAccess, Resource):
         if not isinstance(body, dict):
             raise InvalidData({"": ["Expected an object of field values."]})
         self.validate_create(request, body)
-        pks = create_entities(self.options, request, self.model_data(request, body, creating=True))
+        values = self.model_data(request, body, creating=True)
+        self.validate_values(request, values, None)
+        pks = create_entities(self.options, request, values)
         return self.create_result(request, pks[0])
 
     @operation("update", args=[_ID, Arg("data", None, whole_body=True)], access="can_update")
     def update(self, request, id, data):
         body = self.unwrapped(data, update=True)
         values = self.model_data(request, body, creating=False)
+        self.validate_values(request, values, id)
         pk = update_entity(self.options, request, id, values)
         return self.update_result(request, pk)
 
@@ -602,6 +626,10 @@ class CoreResource(EntityAccess, Resource):
     # -- results (override per core resource) ------------------------------------------------
     def validate_create(self, request, body: dict) -> None:
         """Checks before saving (node: the type is required)."""
+
+    def validate_values(self, request, values: dict, pk: Any) -> None:
+        """Checks of the model values before a create (``pk`` None) or an update; raise
+        ``InvalidData`` for a form error (taxonomy_term: the parent)."""
 
     def retrieve_response(self, request, row: dict) -> Any:
         return row
@@ -646,46 +674,10 @@ class NodeResource(CoreResource):
         return row
 
 
-class CommentResource(CoreResource):
-    """``comment``: create ``{cid, uri}``, update ``[cid]``, delete ``[true]``."""
-
-    label = "Comment"
-
-    def update_result(self, request, pk: Any) -> Any:
-        return str(pk)
-
-
-SAVED_NEW, SAVED_UPDATED, SAVED_DELETED = 1, 2, 3
-
-
-class TaxonomyResource(CoreResource):
-    """``taxonomy_term`` / ``taxonomy_vocabulary``: results are Drupal's ``SAVED_*`` codes."""
-
-    def create_result(self, request, pk: Any) -> Any:
-        return SAVED_NEW
-
-    def update_result(self, request, pk: Any) -> Any:
-        return SAVED_UPDATED
-
-    def delete_result(self, request, item_id: Any) -> Any:
-        return SAVED_DELETED
-
-
-class TermResource(TaxonomyResource):
-    label = "Term"
-
-
-class VocabularyResource(TaxonomyResource):
-    label = "Vocabulary"
-
-
 #: Core name -> resource class; other core names get ``CoreResource`` (node-like results).
-CORE_RESOURCE_CLASSES: dict[str, type[CoreResource]] = {
-    "node": NodeResource,
-    "comment": CommentResource,
-    "taxonomy_term": TermResource,
-    "taxonomy_vocabulary": VocabularyResource,
-}
+#: ``comment`` and the taxonomy resources add themselves from their modules
+#: (``services_api.drupal.comment``, ``services_api.drupal.taxonomy``).
+CORE_RESOURCE_CLASSES: dict[str, type[CoreResource]] = {"node": NodeResource}
 
 
 def _child_options(model: type[models.Model]) -> ResourceOptions:
@@ -728,7 +720,7 @@ def _relationship_method(name: str, accessor: str):
             .order_by(child.opts.pk.attname)[offset : offset + limit]
         )
         build = _row_builder(schema, list(schema.columns.values()))
-        keys = [c.attname for c in schema.columns.values()]
+        keys = value_keys(list(schema.columns.values()))
         return [build(row) for row in queryset.values(*keys)]
 
     method.__name__ = f"relationship_{name}"
@@ -758,17 +750,14 @@ registry.add_provider(build_core_resources, key=lambda: entity_resources.site.ve
 __all__ = [
     "CORE_RESOURCE_CLASSES",
     "INVALID_QUERY",
-    "CommentResource",
     "CoreResource",
     "CoreSchema",
     "Like",
     "NodeResource",
-    "TaxonomyResource",
-    "TermResource",
-    "VocabularyResource",
     "build_core_resources",
     "core_resource_for",
     "core_schema",
     "field_value",
     "parse_core_query",
+    "value_keys",
 ]

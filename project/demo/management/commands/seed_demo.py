@@ -30,6 +30,8 @@ WORDS = (
 USER_NAMES = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"]
 VOCABULARIES = [("Tags", "tags"), ("Topics", "topics"), ("Regions", "regions")]
 TAGS_PER_VOCABULARY = 10
+#: The vocabulary whose terms form a tree (see ``Command._tag_hierarchy``).
+HIERARCHICAL_VOCABULARY = "regions"
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -168,7 +170,25 @@ class Command(BaseCommand):
         existing = set(Tag.objects.filter(uuid__in=wanted).values_list("uuid", flat=True))
         new = [tag for key, tag in wanted.items() if key not in existing]
         Tag.objects.bulk_create(new)
+        self._tag_hierarchy()
         return len(new)
+
+    def _tag_hierarchy(self) -> None:
+        """``Regions`` is a tree (Drupal's taxonomy_term_hierarchy, for ``getTree``): terms 0-2
+        are roots, 3-8 sit below term ``i % 3``, and 9 below 3 (depth 2). Terms that already
+        have a parent keep it."""
+        machine = HIERARCHICAL_VOCABULARY
+        pks = dict(
+            Tag.objects.filter(
+                uuid__in=[self._uuid("tag", f"{machine}/{i}") for i in range(TAGS_PER_VOCABULARY)]
+            ).values_list("uuid", "pk")
+        )
+        for i in range(3, TAGS_PER_VOCABULARY):
+            parent = 3 if i == 9 else i % 3
+            child_pk = pks.get(self._uuid("tag", f"{machine}/{i}"))
+            parent_pk = pks.get(self._uuid("tag", f"{machine}/{parent}"))
+            if child_pk and parent_pk:
+                Tag.objects.filter(pk=child_pk, parent__isnull=True).update(parent_id=parent_pk)
 
     def _articles(self, count: int, stage: Stage) -> int:
         User = get_user_model()
