@@ -243,3 +243,43 @@ def test_count_of_an_unpublished_node_is_hidden_from_anonymous(client, data):
     assert response.status_code == 404
     response = send(client, "POST", "/api/comment/countAll.json", {"nid": hidden.pk}, data.staff)
     assert body(response) == ["0"]
+
+
+def test_count_all_with_an_xml_body(client, data):
+    response = client.post(
+        "/api/comment/countAll.json",
+        f"<comment><nid>{data.articles[0].pk}</nid></comment>",
+        content_type="application/xml",
+    )
+    assert (response.status_code, body(response)) == (200, ["3"])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"core_field_arrays": {"body": None}}, "only applies to a core-style resource"),
+        (
+            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"nope": None}},
+            "'nope' is not a column",
+        ),
+        (
+            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"article": None}},
+            "must be a plain stored field",
+        ),
+        (
+            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"body": "created"}},
+            "must be a CharField",
+        ),
+        (
+            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"body": "nope"}},
+            "has no field 'nope'",
+        ),
+    ],
+)
+def test_core_field_arrays_option_is_validated(options, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from entity_resources.options import ResourceOptions
+
+    with pytest.raises(ImproperlyConfigured, match=message):
+        ResourceOptions(Comment, **options)

@@ -81,3 +81,16 @@ def test_bad_arguments_are_command_errors(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("seed_demo", **args)
     assert Article.objects.count() == 0
+
+
+def test_regions_vocabulary_is_a_tree():
+    call_command("seed_demo", articles="0")
+    regions = Tag.objects.filter(vocabulary__machine_name="regions")
+    depth = {}
+    for tag in regions.order_by("weight"):
+        depth[tag.name] = 0 if tag.parent is None else depth[tag.parent.name] + 1
+        assert tag.parent is None or tag.parent.vocabulary_id == tag.vocabulary_id
+    assert sorted(depth.values()) == [0, 0, 0, 1, 1, 1, 1, 1, 1, 2]
+    parents = dict(regions.values_list("name", "parent_id"))
+    call_command("seed_demo", articles="0")  # idempotent: parents kept
+    assert dict(regions.values_list("name", "parent_id")) == parents
