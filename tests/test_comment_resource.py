@@ -211,13 +211,13 @@ def test_count_new_is_false_for_anonymous(client, data):
         ("countAll", {"nid": [1, 2]}, 400, "Invalid value for argument nid: expected an integer."),
         (
             "countNew",
-            {"nid": 1, "since": "yesterday"},
+            {"nid": "NID", "since": "yesterday"},
             400,
             "Invalid value for argument since: expected an integer.",
         ),
         (
             "countNew",
-            {"nid": 1, "since": 10**15},
+            {"nid": "NID", "since": 10**15},
             400,
             "Invalid value for argument since: expected a Unix timestamp.",
         ),
@@ -226,6 +226,8 @@ def test_count_new_is_false_for_anonymous(client, data):
 )
 def test_count_bad_input(client, data, action, payload, status, message):
     before = Comment.objects.count()
+    if payload.get("nid") == "NID":
+        payload = {**payload, "nid": data.articles[0].pk}
     for suffix in ("json", "xml"):
         response = send(client, "POST", f"/api/comment/{action}.{suffix}", payload, data.alice)
         assert response.status_code == status
