@@ -568,3 +568,198 @@ def test_jdrupal_and_drupalgap_file_calls(client, media, users, django_capture_o
     assert refused.status_code == 401
     assert refused.reason_phrase == "Unauthorized : CSRF validation failed"
     assert stored_files(media) == []
+
+
+# -- node/<nid>/attach_file and node/<nid>/files -------------------------------------------------
+
+
+@pytest.fixture
+def node(db, users):
+    from django.contrib.auth.models import Permission
+
+    from project.demo.models import Article
+
+    users.uploader.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="demo", codename__in=("change_article", "view_article")
+        )
+    )
+    return Article.objects.create(title="With images", author=users.uploader)
+
+
+def attach(client, user, nid, files, fmt="json", **fields):
+    content, content_type = multipart(files, **fields)
+    headers = basic(user) if user is not None else {}
+    return client.post(
+        f"/api/node/{nid}/attach_file.{fmt}", content, content_type=content_type, **headers
+    )
+
+
+def image_items(node):
+    from project.demo.models import ArticleImage
+
+    return list(
+        ArticleImage.objects.filter(article=node)
+        .order_by("delta")
+        .values_list("delta", "file__filename", "display")
+    )
+
+
+def test_attach_file_as_drupal_documents_it(client, media, users, node):
+    """``<input name="files[anything1]" type="file">``, ``field_name``, ``attach``."""
+    response = attach(
+        client,
+        users.uploader,
+        node.pk,
+        {"files[anything1]": ("one.png", PNG), "files[anything2]": ("two.jpg", b"jpeg")},
+        field_name="field_image",
+    )
+    assert response.status_code == 200, response.reason_phrase
+    rows = list(File.objects.order_by("fid"))
+    assert body(response) == [
+        {"fid": str(r.fid), "uri": f"http://testserver/api/file/{r.fid}"} for r in rows
+    ]
+    assert [r.uri for r in rows] == ["public://field/image/one.png", "public://field/image/two.jpg"]
+    assert image_items(node) == [(0, "one.png", True), (1, "two.jpg", True)]
+    assert stored_files(media) == ["field/image/one.png", "field/image/two.jpg"]
+    # attach (default 1) adds after the existing items, with field_values per file.
+    more = attach(
+        client,
+        users.uploader,
+        node.pk,
+        {"files[x]": ("three.gif", b"GIF89a")},
+        fmt="xml",
+        field_name="field_image",
+        **{"field_values[0][display]": "0"},
+    )
+    assert more.status_code == 200
+    root = ElementTree.fromstring(more.content)
+    assert root.find("item").findtext("fid") == str(File.objects.get(filename="three.gif").fid)
+    assert image_items(node)[-1] == (2, "three.gif", False)
+    # attach=0 replaces every item.
+    replaced = attach(
+        client,
+        users.uploader,
+        node.pk,
+        {"files[x]": ("four.png", PNG)},
+        field_name="field_image",
+        attach="0",
+    )
+    assert replaced.status_code == 200
+    assert image_items(node) == [(0, "four.png", True)]
+
+
+def test_attach_file_refusals_write_nothing(client, media, users, node):
+    cases = [
+        (
+            {"files[a]": ("a.png", PNG)},
+            {"field_name": "field_nope"},
+            406,
+            "Not Acceptable : Field name 'field_nope' not found on node type 'article'",
+        ),
+        (
+            {"files[a]": ("a.txt", b"text")},
+            {"field_name": "field_image"},
+            406,
+            "Not Acceptable : The specified file a.txt could not be uploaded. Only files with "
+            "the following extensions are allowed: png gif jpg jpeg.",
+        ),
+        (
+            {"files[a]": ("a.php.png", PNG)},
+            {"field_name": "field_image"},
+            406,
+            "Not Acceptable : The specified file a.php.png could not be uploaded. For security "
+            "reasons, your upload has been rejected.",
+        ),
+        (
+            {f"files[{i}]": (f"{i}.png", PNG) for i in range(4)},
+            {"field_name": "field_image"},
+            406,
+            "Not Acceptable : You cannot upload so many files.",
+        ),
+        (
+            {"files[a]": ("a.png", PNG)},
+            {"field_name": "field_image", "field_values[0][file]": "1"},
+            406,
+            "Not Acceptable : Unknown data properties: file.",
+        ),
+        (
+            {"files[a]": ("a.png", PNG)},
+            {},
+            401,
+            "Unauthorized : Missing required argument field_name",
+        ),
+    ]
+    for files, fields, status, reason in cases:
+        response = attach(client, users.uploader, node.pk, files, **fields)
+        assert (response.status_code, response.reason_phrase) == (status, reason)
+    assert File.objects.count() == 0
+    assert image_items(node) == []
+    assert stored_files(media) == []
+
+
+def test_attach_file_access_and_missing_node(client, media, users, node):
+    files = {"files[a]": ("a.png", PNG)}
+    denied = attach(client, users.other, node.pk, files, field_name="field_image")
+    assert denied.status_code == 403
+    missing = attach(client, users.uploader, 999999, files, field_name="field_image")
+    assert missing.status_code == 404
+    assert missing.reason_phrase == "Not found : Node 999999 could not be found"
+    assert File.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_node_files_relationship(client, media, users, node):
+    attach(
+        client,
+        users.uploader,
+        node.pk,
+        {"files[a]": ("a.png", PNG), "files[b]": ("b.jpg", b"jpeg")},
+        field_name="field_image",
+    )
+    response = client.get(f"/api/node/{node.pk}/files.json")
+    assert response.status_code == 200
+    files = body(response)
+    assert [f["filename"] for f in files] == ["a.png", "b.jpg"]
+    assert base64.b64decode(files[0]["file"]) == PNG
+    assert files[1]["uri"] == "public://field/image/b.jpg"
+    assert files[1]["uri_full"] == "http://testserver/media/field/image/b.jpg"
+    # node/<nid>/files/<file_contents>: 0 leaves the contents out.
+    light = body(client.get(f"/api/node/{node.pk}/files/0.json"))
+    assert [sorted(f) for f in light][0] == sorted(
+        [
+            "fid",
+            "uid",
+            "filename",
+            "uri",
+            "filemime",
+            "filesize",
+            "status",
+            "timestamp",
+            "uri_full",
+            "target_uri",
+            "image_styles",
+        ]
+    )
+    xml = client.get(f"/api/node/{node.pk}/files/0.xml")
+    root = ElementTree.fromstring(xml.content)
+    assert [item.findtext("filename") for item in root] == ["a.png", "b.jpg"]
+    assert body(client.get(f"/api/node/{data_free_node(node)}/files.json")) == []
+    missing = client.get("/api/node/999999/files.json")
+    assert missing.reason_phrase == "Not found : Node 999999 could not be found"
+
+
+def data_free_node(node):
+    from project.demo.models import Article
+
+    return Article.objects.create(title="No images", author=node.author).pk
+
+
+def test_attached_file_cannot_be_deleted(client, media, users, node):
+    attach(client, users.uploader, node.pk, {"files[a]": ("a.png", PNG)}, field_name="field_image")
+    fid = File.objects.get().fid
+    response = client.delete(f"/api/file/{fid}.json", **basic(users.uploader))
+    assert response.status_code == 406
+    assert response.reason_phrase == f"Not Acceptable : File {fid} is in use and cannot be deleted."
+    assert File.objects.count() == 1
+    assert stored_files(media) == ["field/image/a.png"]

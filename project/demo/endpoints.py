@@ -51,7 +51,11 @@ API_ENDPOINT = {
         "entity_comment": CRUD,
         "entity_tag": CRUD,
         "entity_vocabulary": CRUD,
-        "node": {**CRUD, "relationships": ["comments"]},
+        "node": {
+            **CRUD,
+            "targeted_actions": ["attach_file"],
+            "relationships": ["comments", "files"],
+        },
         "comment": {**CRUD, "actions": ["countAll", "countNew"]},
         "taxonomy_term": {**CRUD, "actions": ["selectNodes"]},
         "taxonomy_vocabulary": {**CRUD, "actions": ["getTree", "retrieveByMachineName"]},

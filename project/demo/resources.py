@@ -1,9 +1,10 @@
 """The demo's entity resources, registered exactly as a host project would."""
 
 import entity_resources
+from services_api.drupal.file import FileField, register_file_field
 
 from .feedback import create_trust_referral
-from .models import Article, Comment, Enrollment, File, Tag, Vocabulary
+from .models import Article, ArticleImage, Comment, Enrollment, File, Tag, Vocabulary
 
 
 def is_authenticated(request):
@@ -109,6 +110,22 @@ class FileResource(entity_resources.ResourceOptions):
     id_key = "fid"
     wrapper = "file"
     core_ordering = ["-timestamp", "-fid"]
+
+
+# Articles' ``field_image`` (node/<nid>/attach_file, node/<nid>/files), with the settings of
+# Drupal's standard image field but up to three images.
+register_file_field(
+    Article,
+    FileField(
+        "field_image",
+        through=ArticleImage,
+        entity_field="article",
+        file_field="file",
+        cardinality=3,
+        extensions="png gif jpg jpeg",
+        directory="field/image",
+    ),
+)
 
 
 # Custom resources: the Warmshowers mobile API (hosts, message) and CiviCRM's keyed REST.

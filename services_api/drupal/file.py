@@ -26,6 +26,10 @@ says), and files over ``FILE_MAX_BYTES`` (``413 : The file is 9 MB exceeding the
 size of 8 MB.``). Nothing is half-written: the bytes are stored first and removed again when
 the database write fails.
 
+File fields (``register_file_field``) give the ``node`` resource Drupal's ``attach_file``
+targeted action and ``files`` relationship (``node_resource.inc``); ``NodeFilesMixin`` is mixed
+into whatever class ``CORE_RESOURCE_CLASSES["node"]`` holds when this module is imported.
+
 Access (``_file_resource_access``): an unknown fid is ``406 There is no file with ID <fid>``;
 view needs the model's ``view`` permission ("get any binary files") or owning the file; create
 and create_raw need ``add`` ("save file information"); delete needs owning the file and
@@ -48,11 +52,13 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from entity_resources.permissions import operation_allowed
+from entity_resources.exceptions import EntityNotFound
+from entity_resources.permissions import check_object_access, operation_allowed
 from entity_resources.query import base_queryset
+from entity_resources.writing import get_instance
 from services_api.drupal.core import CORE_RESOURCE_CLASSES, CoreResource
 from services_api.exceptions import ServicesError
-from services_api.resources import Arg, action, operation
+from services_api.resources import Arg, action, operation, relationship, targeted_action
 from services_api.resources.arguments import coerce, missing_argument
 from services_api.settings import services_settings
 
@@ -97,16 +103,19 @@ def format_size(size: int) -> str:
     return f"{size} bytes"  # pragma: no cover
 
 
-def too_large(size: int) -> ServicesError:
-    limit = services_settings.FILE_MAX_BYTES
+def too_large(size: int, limit: int | None = None) -> ServicesError:
+    limit = services_settings.FILE_MAX_BYTES if limit is None else limit
     return ServicesError(
         f"The file is {format_size(size)} exceeding the maximum file size of {format_size(limit)}.",
         413,
     )
 
 
-def allowed_extensions() -> list[str]:
-    return services_settings.FILE_ALLOWED_EXTENSIONS.lower().split()
+def allowed_extensions(extensions: str | None = None) -> list[str]:
+    """``FILE_ALLOWED_EXTENSIONS`` (or a file field's own list) as lower-case words."""
+    if extensions is None:
+        extensions = services_settings.FILE_ALLOWED_EXTENSIONS
+    return extensions.lower().split()
 
 
 def _refuse(name: str, reason: str) -> ServicesError:
@@ -122,7 +131,7 @@ def _clean_segment(name: str) -> str:
     return name.strip(_PUNCTUATION)
 
 
-def safe_destination(raw: str, shown: str | None = None) -> str:
+def safe_destination(raw: str, shown: str | None = None, *, extensions: str | None = None) -> str:
     """A user-supplied ``[scheme://]dir/name.ext`` as a safe storage name, or a 406.
 
     Refused: NUL bytes, absolute paths, ``..`` segments, names without an allowed extension,
@@ -156,7 +165,7 @@ def safe_destination(raw: str, shown: str | None = None) -> str:
     else:
         extension = pieces[-1].strip().lower()
         stem_pieces = pieces[:-1]
-    allowed = allowed_extensions()
+    allowed = allowed_extensions(extensions)
     lowered = [p.strip().lower() for p in pieces[1:]]
     if any(p in INSECURE_EXTENSIONS for p in lowered):
         raise _refuse(basename, "For security reasons, your upload has been rejected.")
@@ -380,17 +389,28 @@ class FileResource(CoreResource):
         return [self.id_result(request, fid) for fid in fids]
 
     # -- storing --------------------------------------------------------------------------------
-    def validate_upload(self, uploaded, destination_dir: str = "") -> Upload:
-        """A multipart upload checked like Drupal's ``file_save_upload``."""
-        if uploaded.size > services_settings.FILE_MAX_BYTES:
-            raise too_large(uploaded.size)
+    def validate_upload(
+        self,
+        uploaded,
+        destination_dir: str = "",
+        *,
+        extensions: str | None = None,
+        max_bytes: int | None = None,
+    ) -> Upload:
+        """A multipart upload checked like Drupal's ``file_save_upload`` (a file field may
+        narrow the allowed extensions and the size)."""
+        limit = services_settings.FILE_MAX_BYTES if max_bytes is None else max_bytes
+        if uploaded.size > limit:
+            raise too_large(uploaded.size, limit)
         name = uploaded.name or ""
-        destination = safe_destination(posixpath.join(destination_dir, name) if name else "")
+        path = posixpath.join(destination_dir, name) if name else ""
+        destination = safe_destination(path, name, extensions=extensions)
         return Upload(destination, uploaded, uploaded.size, 1)
 
-    def store(self, request, uploads: list[Upload]) -> list[Any]:
+    def store(self, request, uploads: list[Upload], then: Any = None) -> list[Any]:
         """Write the bytes, then the rows in one transaction; on any failure remove every
-        stored file again, so neither a row without bytes nor bytes without a row remain."""
+        stored file again, so neither a row without bytes nor bytes without a row remain.
+        ``then(pks)`` runs inside that transaction (attach_file links the files there)."""
         storage = file_storage()
         model = self.options.model
         stored: list[str] = []
@@ -413,6 +433,8 @@ class FileResource(CoreResource):
                     uid_field = self.options.opts.get_field(self.column("uid"))
                     values[uid_field.attname] = uid
                     pks.append(model._default_manager.create(**values).pk)
+                if then is not None:
+                    then(pks)
                 return pks
         except BaseException:
             for name in stored:
@@ -441,10 +463,236 @@ def uploaded_files(body: Any) -> list[Any]:
     return [value for value in values if hasattr(value, "read") and hasattr(value, "size")]
 
 
+# -- file fields on nodes (``node/<nid>/attach_file``, ``node/<nid>/files``) ------------------
+
+
+@dataclass(frozen=True)
+class FileField:
+    """A Drupal file (or image) field of a model: its items live in a ``through`` model with a
+    foreign key to the entity (``entity_field``) and one to the file model (``file_field``),
+    ordered by ``delta_field``. ``cardinality`` (-1: unlimited), ``extensions`` (default
+    ``FILE_ALLOWED_EXTENSIONS``), ``max_filesize`` (bytes, default ``FILE_MAX_BYTES``) and
+    ``directory`` (where uploads go) are the field instance's settings."""
+
+    name: str
+    through: Any
+    entity_field: str
+    file_field: str = "file"
+    delta_field: str | None = "delta"
+    cardinality: int = -1
+    extensions: str | None = None
+    max_filesize: int | None = None
+    directory: str = ""
+
+    def item_fields(self) -> dict[str, Any]:
+        """Item columns a client may set through ``field_values`` (``display``, ``alt`` ...)."""
+        opts = self.through._meta
+        skip = {self.entity_field, self.file_field, self.delta_field, opts.pk.name}
+        return {
+            f.name: f
+            for f in opts.concrete_fields
+            if f.name not in skip and f.editable and not f.is_relation
+        }
+
+
+_FILE_FIELDS: dict[Any, dict[str, FileField]] = {}
+
+
+def register_file_field(model: Any, field: FileField) -> FileField:
+    """Declare a file field of ``model`` (the model of a core resource such as ``node``)."""
+    through = field.through._meta
+    for name in (field.entity_field, field.file_field):
+        through.get_field(name)  # FieldDoesNotExist at start-up for a typo
+    if field.delta_field:
+        through.get_field(field.delta_field)
+    _FILE_FIELDS.setdefault(model, {})[field.name] = field
+    return field
+
+
+def file_fields(model: Any) -> dict[str, FileField]:
+    return _FILE_FIELDS.get(model, {})
+
+
+def _file_resource_for(field: FileField) -> FileResource:
+    from services_api.resources import registry
+
+    model = field.through._meta.get_field(field.file_field).related_model
+    for resource in registry:
+        if isinstance(resource, FileResource) and resource.options.model is model:
+            return resource
+    raise LookupError(f"{model._meta.label} is not registered with core_name='file'.")
+
+
+class NodeFilesMixin:
+    """``attach_file`` (targeted action) and ``files`` (relationship) of Drupal's node
+    resource (``node_resource.inc``), over the file fields declared with
+    ``register_file_field``."""
+
+    def bundle(self, request, pk: Any) -> str:
+        key = self.options.bundle_key
+        try:
+            self.options.opts.get_field(key)
+        except Exception:  # noqa: BLE001 - a model without a bundle column
+            return self.options.core_name or ""
+        value = (
+            self.options.model._default_manager.filter(pk=pk).values_list(key, flat=True).first()
+        )
+        return str(value or self.options.core_name or "")
+
+    def visible_pk(self, request, nid: Any) -> Any:
+        text = str(nid).strip()
+        pk = int(text) if text.isdigit() else None
+        if pk is None or not base_queryset(self.options, request).filter(pk=pk).exists():
+            raise self.not_found(nid)
+        return pk
+
+    @targeted_action(
+        "attach_file",
+        args=[
+            Arg("nid", str, source="path", index=0),
+            Arg("field_name", str, source="body"),
+            Arg("attach", bool, source="body", required=False, default=True),
+            Arg("field_values", None, source="body", required=False, default=None),
+            Arg("files", None, source="body", required=False, default=None),
+        ],
+        access="can_update",
+    )
+    def attach_file(self, request, nid, field_name, attach, field_values, files):
+        pk = self.visible_pk(request, nid)
+        field = file_fields(self.options.model).get(field_name)
+        if field is None:
+            raise ServicesError(
+                f"Field name '{field_name}' not found on node type '{self.bundle(request, pk)}'",
+                406,
+            )
+        try:
+            instance = get_instance(self.options, request, pk)
+        except EntityNotFound:
+            raise self.not_found(nid) from None
+        check_object_access(self.options, request, instance, "update")
+        items = field.through._default_manager.filter(**{field.entity_field: pk})
+        existing = items.count() if attach else 0
+        uploaded = uploaded_files({"files": files})
+        if field.cardinality > 0 and existing + len(uploaded) > field.cardinality:
+            raise ServicesError("You cannot upload so many files.", 406)
+        values = self.item_values(field, field_values, len(uploaded))
+        resource = _file_resource_for(field)
+        uploads = [
+            resource.validate_upload(
+                upload,
+                field.directory,
+                extensions=field.extensions,
+                max_bytes=field.max_filesize,
+            )
+            for upload in uploaded
+        ]
+
+        through = field.through._meta
+        entity_attname = through.get_field(field.entity_field).attname
+        file_attname = through.get_field(field.file_field).attname
+
+        def link(fids: list[Any]) -> None:
+            if not attach:
+                items.delete()
+            manager = field.through._default_manager
+            for offset, fid in enumerate(fids):
+                row = {entity_attname: pk, file_attname: fid, **values[offset]}
+                if field.delta_field:
+                    row[field.delta_field] = existing + offset
+                manager.create(**row)
+
+        if uploads:
+            fids = resource.store(request, uploads, then=link)
+        else:
+            with transaction.atomic():
+                link([])
+            fids = []
+        return [resource.id_result(request, fid) for fid in fids]
+
+    def item_values(self, field: FileField, field_values: Any, count: int) -> list[dict]:
+        """``field_values``: per uploaded file (by position), extra item columns
+        (``[{"display": 0}]``); unknown columns are a 406 naming them."""
+        allowed = field.item_fields()
+        out: list[dict] = [{} for _ in range(count)]
+        if field_values in (None, "", []):
+            return out
+        if isinstance(field_values, dict):
+            entries = list(field_values.items())
+        elif isinstance(field_values, list):
+            entries = list(enumerate(field_values))
+        else:
+            raise ServicesError(
+                "Invalid value for argument field_values: expected a list of objects.", 400
+            )
+        for key, item in entries:
+            try:
+                position = int(key)
+            except (TypeError, ValueError):
+                position = -1
+            if not 0 <= position < count or not isinstance(item, dict):
+                raise ServicesError(
+                    "Invalid value for argument field_values: expected one object per file.",
+                    400,
+                )
+            for name, value in item.items():
+                model_field = allowed.get(name)
+                if model_field is None:
+                    raise ServicesError(f"Unknown data properties: {name}.", 406)
+                try:
+                    out[position][name] = model_field.clean(value, None)
+                except Exception as exc:  # noqa: BLE001 - a ValidationError of any shape
+                    detail = " ".join(getattr(exc, "messages", [str(exc)]))
+                    raise ServicesError(
+                        f"Invalid value for field_values {name}: {detail}", 406
+                    ) from None
+        return out
+
+    @relationship(
+        "files",
+        args=[
+            Arg("nid", str, source="path", index=0),
+            Arg("file_contents", bool, source="path", index=1, required=False, default=True),
+            Arg("image_styles", bool, source="path", index=2, required=False, default=False),
+        ],
+        access="can_read",
+    )
+    def relationship_files(self, request, nid, file_contents, image_styles):
+        pk = self.visible_pk(request, nid)
+        out = []
+        for field in file_fields(self.options.model).values():
+            resource = _file_resource_for(field)
+            items = field.through._default_manager.filter(**{field.entity_field: pk})
+            if field.delta_field:
+                items = items.order_by(field.delta_field, field.through._meta.pk.name)
+            fids = list(items.values_list(field.file_field, flat=True))
+            if not fids:
+                continue
+            queryset = base_queryset(resource.options, request).filter(pk__in=fids)
+            columns = list(resource.schema.columns.values())
+            rows = resource.rows(request, queryset, columns, with_uri=False)
+            by_fid = {row[resource.schema.id_key]: row for row in rows}
+            for fid in fids:
+                row = by_fid.get(str(fid))
+                if row is not None:
+                    out.append(resource.file_object(request, row, file_contents))
+        return out
+
+
+def _add_node_files() -> None:
+    base = CORE_RESOURCE_CLASSES.get("node")
+    if base is not None and not issubclass(base, NodeFilesMixin):
+        CORE_RESOURCE_CLASSES["node"] = type(base.__name__, (NodeFilesMixin, base), {})
+
+
+_add_node_files()
 CORE_RESOURCE_CLASSES["file"] = FileResource
 
 __all__ = [
+    "FileField",
     "FileResource",
+    "NodeFilesMixin",
+    "file_fields",
+    "register_file_field",
     "INSECURE_EXTENSIONS",
     "decode_base64",
     "file_storage",
