@@ -1,5 +1,5 @@
 """Drupal Services' ``file`` resource (``resources/file_resource.inc``, 7.x-3.x branch as of
-7.x-3.17-2-g23e63b1), for a registration with ``core_name="file"``.
+7.x-3.17-2-g23e63b1, identical in release 7.x-3.18), for a registration with ``core_name="file"``.
 
 The registered model has the columns of Drupal's ``file_managed`` table (``fid``, ``uid``,
 ``filename``, ``uri``, ``filemime``, ``filesize``, ``status``, ``timestamp``); ``uri`` is
