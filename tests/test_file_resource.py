@@ -763,3 +763,34 @@ def test_attached_file_cannot_be_deleted(client, media, users, node):
     assert response.reason_phrase == f"Not Acceptable : File {fid} is in use and cannot be deleted."
     assert File.objects.count() == 1
     assert stored_files(media) == ["field/image/a.png"]
+
+
+def test_create_from_xml_and_form_bodies(client, media, users):
+    """The body parsers all feed the same argument: XML (root name ignored) and form."""
+    from urllib.parse import urlencode
+
+    xml = f"<file><file>{b64(PNG)}</file><filename>from-xml.png</filename></file>"
+    response = client.post(
+        "/api/file.xml", xml, content_type="application/xml", **basic(users.uploader)
+    )
+    assert response.status_code == 200, response.reason_phrase
+    fid = ElementTree.fromstring(response.content).findtext("fid")
+    assert File.objects.get(fid=fid).filename == "from-xml.png"
+    form = urlencode({"file[file]": b64(b"form"), "file[filename]": "form.txt"})
+    response = client.post(
+        "/api/file.json",
+        form,
+        content_type="application/x-www-form-urlencoded",
+        **basic(users.uploader),
+    )
+    assert response.status_code == 200, response.reason_phrase
+    assert (media / "form.txt").read_bytes() == b"form"
+
+
+def test_other_schemes_fall_back_to_public(client, media, users):
+    """DrupalGap sends ``private://`` when the site has a private path; Services replaces a
+    scheme it cannot use with the default one."""
+    response = create(client, users.uploader, filepath="private://field/image/p.png")
+    assert response.status_code == 200
+    assert File.objects.get().uri == "public://field/image/p.png"
+    assert stored_files(media) == ["field/image/p.png"]
