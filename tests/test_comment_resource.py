@@ -285,3 +285,56 @@ def test_core_field_arrays_option_is_validated(options, message):
 
     with pytest.raises(ImproperlyConfigured, match=message):
         ResourceOptions(Comment, **options)
+
+
+# -- what DrupalGap's node page reads ----------------------------------------------------------
+
+
+def test_drupalgap_node_page_flow(client, data, django_assert_max_num_queries):
+    """DrupalGap's node page: node_load, then (comments open and counted) comment_index with
+    ``parameters[nid]``, rendering ``name``, ``subject``, ``created`` and the body field."""
+    article = data.articles[0]
+    node = body(client.get(f"/?q=api/node/{article.pk}.json", HTTP_ACCEPT="*/*"))
+    assert (node["comment"], node["comment_count"]) == ("2", "3")  # open; 3 published
+    query = f"/?q=api/comment.json&parameters[nid]={article.pk}"
+    client.get(query, HTTP_ACCEPT="*/*")  # endpoint config cached
+    with django_assert_max_num_queries(2):  # the comments, their authors' names
+        rows = body(client.get(query, HTTP_ACCEPT="*/*"))
+    assert len(rows) == 3 == int(node["comment_count"])
+    first = next(row for row in rows if row["cid"] == str(data.comments[0].pk))
+    assert (first["name"], first["uid"], first["subject"]) == ("bob", str(data.bob.pk), "Comment 0")
+    assert first["comment_body"]["und"][0]["value"] == "First <em>words</em>"
+    assert first["created"].isdigit()
+    # XML carries the name too.
+    xml = client.get(f"/api/comment/{data.comments[0].pk}.xml")
+    assert b"<name>bob</name>" in xml.content
+
+
+def test_comments_only_on_open_nodes(client, data):
+    article = data.articles[0]
+    before = Comment.objects.count()
+    payload = {"nid": article.pk, "subject": "Hi", "comment_body": {"und": [{"value": "x"}]}}
+    for setting in (0, 1):  # hidden, closed
+        Article.objects.filter(pk=article.pk).update(comment=setting)
+        response = send(client, "POST", "/api/comment.json", payload, data.staff)
+        assert response.status_code == 403
+        assert response.reason_phrase == ": Access denied for user staff"
+    assert Comment.objects.count() == before
+    # The setting is a node column: opening the node through node update allows posting.
+    response = send(client, "PUT", f"/api/node/{article.pk}.json", {"comment": 2}, data.staff)
+    assert response.status_code == 200
+    assert send(client, "POST", "/api/comment.json", payload, data.staff).status_code == 200
+    assert Comment.objects.count() == before + 1
+
+
+def test_comment_on_a_missing_node_is_406(client, data):
+    before = Comment.objects.count()
+    payload = {"comment": {"nid": 999999, "subject": "Hi"}}
+    for suffix in ("json", "xml"):
+        response = send(client, "POST", f"/api/comment.{suffix}", payload, data.staff)
+        assert response.status_code == 406
+        assert response.reason_phrase == "Not Acceptable : Node nid: 999999 does not exist."
+    assert body(send(client, "POST", "/api/comment.json", payload, data.staff)) == [
+        "Node nid: 999999 does not exist."
+    ]
+    assert Comment.objects.count() == before

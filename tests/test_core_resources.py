@@ -49,6 +49,7 @@ def test_node_retrieve_uses_drupal_names_and_strings(client, data):
         "type": "article",
         "title": "Alpha river",
         "body": {"und": [{"value": "Body of alpha river", "format": "filtered_html"}]},
+        "comment": "2",
         "status": "1",
         "sticky": "0",
         "created": ts(datetime(2024, 1, 1, tzinfo=UTC)),
@@ -56,6 +57,7 @@ def test_node_retrieve_uses_drupal_names_and_strings(client, data):
         "uid": str(data.alice.pk),
         "tags": [str(data.tags[0].pk), str(data.tags[1].pk)],
         "path": f"http://testserver/node/{article.pk}",
+        "comment_count": "2",
     }
 
 
@@ -140,6 +142,7 @@ def test_index_rows_have_every_column_and_uri(client, data):
         "type",
         "title",
         "body",
+        "comment",
         "status",
         "sticky",
         "created",
@@ -336,9 +339,9 @@ def test_index_and_retrieve_query_counts(client, data, django_assert_max_num_que
     assert len(body(response)) == 20
     with django_assert_max_num_queries(1):
         get(client, f"{NODE}.json?fields=nid,uid&parameters[status]=1,0")
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the rows + their authors' names
         get(client, "/api/comment.json")
-    with django_assert_max_num_queries(2):  # the row + its tags
+    with django_assert_max_num_queries(3):  # the row + its tags + its comment count
         assert get(client, f"{NODE}/{data.articles[0].pk}.json").status_code == 200
     with django_assert_max_num_queries(2):  # the node exists + its comments
         get(client, f"{NODE}/{data.articles[0].pk}/comments.json")

@@ -84,6 +84,8 @@ class Article(models.Model):
     body = models.TextField(blank=True)
     #: Text format of ``body`` (Drupal's ``body[und][0][format]``).
     body_format = models.CharField(max_length=255, default="filtered_html")
+    #: Drupal's ``node.comment``: comments hidden (0), closed (1) or open (2).
+    comment = models.IntegerField(default=2, choices=[(0, "Hidden"), (1, "Closed"), (2, "Open")])
     status = models.BooleanField(default=True)
     sticky = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)

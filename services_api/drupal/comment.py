@@ -26,8 +26,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 import entity_resources
+from entity_resources.options import ResourceOptions
 from entity_resources.query import base_queryset
-from services_api.drupal.core import CORE_RESOURCE_CLASSES, CoreResource
+from services_api.drupal.core import CORE_RESOURCE_CLASSES, CoreResource, core_schema
+from services_api.drupal.fields import field_value
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, action
 
@@ -35,14 +37,78 @@ from services_api.resources import Arg, action
 NEW_LIMIT = datetime.timedelta(days=30)
 
 
+#: Drupal's ``COMMENT_NODE_OPEN``: the node's ``comment`` value that lets users post.
+COMMENT_NODE_OPEN = 2
+
+
+def _comment_options(node_model) -> ResourceOptions | None:
+    """The ``comment`` registration whose ``nid`` references ``node_model``."""
+    for options in entity_resources.site:
+        if options.core_name != "comment":
+            continue
+        column = core_schema(options).columns.get("nid")
+        if column is not None and column.field.related_model is node_model:
+            return options
+    return None
+
+
+def comment_statistics(node_options: ResourceOptions, nid: Any) -> dict[str, str]:
+    """``comment_count`` of a node as node_load adds it (published comments, a string); ``{}``
+    when no comment resource references the node model. One ``COUNT`` query."""
+    options = _comment_options(node_options.model)
+    if options is None:
+        return {}
+    schema = core_schema(options)
+    queryset = options.model._default_manager.filter(**{schema.columns["nid"].attname: nid})
+    status = schema.columns.get("status")
+    if status is not None:
+        queryset = queryset.filter(**{status.attname: True})
+    return {"comment_count": str(queryset.count())}
+
+
 class CommentResource(CoreResource):
-    """``comment``: create ``{cid, uri}``, update ``[cid]``, delete ``[true]``; actions
-    ``countAll`` and ``countNew``."""
+    """``comment``: create ``{cid, uri}``, update ``[cid]``, delete ``[true]``; rows carry the
+    author's ``name``; actions ``countAll`` and ``countNew``."""
 
     label = "Comment"
 
     def update_result(self, request, pk: Any) -> Any:
         return str(pk)
+
+    def can_create(self, request, kwargs) -> bool:
+        """Drupal's ``_comment_resource_access('create')``: the node must exist (``406 Node
+        nid: <nid> does not exist.``) and, when it has a ``comment`` setting, be open to
+        comments (else 403); then the model's ``add`` permission."""
+        body = self.unwrapped(kwargs.get("data"))
+        nid = field_value(body.get("nid")) if isinstance(body, dict) else None
+        column = self.schema.columns.get("nid")
+        if column is not None and isinstance(nid, int | str) and str(nid).strip().isdigit():
+            node_model = column.field.related_model
+            setting = "comment" if _has_field(node_model, "comment") else "pk"
+            row = node_model._default_manager.filter(pk=int(nid)).values(setting).first()
+            if row is None:
+                raise ServicesError(f"Node nid: {nid} does not exist.", 406)
+            if setting == "comment" and row["comment"] != COMMENT_NODE_OPEN:
+                return False
+        return super().can_create(request, kwargs)
+
+    def rows(self, request, queryset, columns, *, with_uri: bool) -> list[dict]:
+        """Rows with the author's ``name`` (a column of Drupal's comment table; DrupalGap shows
+        it): one query for the page's authors."""
+        rows = super().rows(request, queryset, columns, with_uri=with_uri)
+        uid = self.schema.columns.get("uid")
+        if not rows or uid is None or "uid" not in rows[0] or not uid.field.is_relation:
+            return rows
+        user_model = uid.field.related_model
+        ids = {row["uid"] for row in rows if row["uid"] is not None}
+        names = dict(
+            user_model._default_manager.filter(pk__in=ids).values_list(
+                "pk", user_model.USERNAME_FIELD
+            )
+        )
+        for row in rows:
+            row["name"] = names.get(int(row["uid"])) if row["uid"] is not None else None
+        return rows
 
     # -- actions ---------------------------------------------------------------------------
     def _column(self, name: str):
@@ -109,6 +175,10 @@ class CommentResource(CoreResource):
         return str(self._published(pk).filter(**{f"{created}__gt": start}).count())
 
 
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
 CORE_RESOURCE_CLASSES["comment"] = CommentResource
 
-__all__ = ["NEW_LIMIT", "CommentResource"]
+__all__ = ["COMMENT_NODE_OPEN", "NEW_LIMIT", "CommentResource", "comment_statistics"]

@@ -661,7 +661,9 @@ def _m2m_spec(options: ResourceOptions, name: str) -> dict:
 
 
 class NodeResource(CoreResource):
-    """``node``: ``406 Node type is required`` on create; retrieve adds the absolute ``path``."""
+    """``node``: ``406 Node type is required`` on create; retrieve adds the absolute ``path``
+    and, when a ``comment`` resource references the node, ``comment_count`` (node_load's
+    comment statistics, ``services_api.drupal.comment``)."""
 
     label = "Node"
 
@@ -670,7 +672,11 @@ class NodeResource(CoreResource):
             raise ServicesError("Node type is required", 406)
 
     def retrieve_response(self, request, row: dict) -> Any:
-        row["path"] = f"{request.services.base_url}/node/{row[self.schema.id_key]}"
+        from services_api.drupal.comment import comment_statistics  # comment imports core
+
+        nid = row[self.schema.id_key]
+        row["path"] = f"{request.services.base_url}/node/{nid}"
+        row.update(comment_statistics(self.options, nid))
         return row
 
 
