@@ -7,6 +7,11 @@ through Django's full WSGI handler in this process, on a database seeded with
 
 * per case, in interleaved rounds: median microseconds per request, the part spent executing
   SQL (a connection ``execute_wrapper``), queries per request, and the rest (Python);
+* the split of each request (``--split``, timers around the functions that do each part):
+  **query** (evaluating querysets and compiled queries: SQL compilation, execution, fetching,
+  Django's converters), **rows** (the processors' row builders), **encoding** (JSON: the
+  renderer's ``orjson.dumps``, the raw views' own) and **framework** (everything else: WSGI,
+  middleware, dispatch, argument binding, access checks, queryset building, ETag);
 * a ``cProfile`` of the product's index and retrieve (functions by own time).
 
 No network and no concurrency, so it is steadier than the HTTP suite on a shared machine; the
@@ -30,6 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+#: ``--clock cpu`` (default): this process's CPU time, which other jobs on a shared machine
+#: barely disturb (on SQLite the queries run in-process, so they are counted; PostgreSQL's own
+#: work is not). ``--clock wall``: elapsed time.
+clock = time.process_time
+
 
 class SqlTimer:
     """``execute_wrapper`` adding up the time and number of the queries it sees."""
@@ -39,11 +49,11 @@ class SqlTimer:
         self.queries = 0
 
     def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
+        start = clock()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - start
+            self.seconds += clock() - start
             self.queries += 1
 
 
@@ -76,6 +86,60 @@ def serve(handler, path: str, count: int) -> None:
             body.close()
 
 
+class Split:
+    """Timers wrapped around the functions that do each part of a request (``--split``)."""
+
+    PARTS = ("query", "rows", "encoding")
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(self.PARTS, 0.0)
+        self.depth = 0
+
+    def timed(self, part: str, function):
+        split = self
+
+        def wrapper(*args, **kwargs):
+            if split.depth:  # nested (a row builder calling a query): count the outer only
+                return function(*args, **kwargs)
+            split.depth += 1
+            start = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                split.seconds[part] += clock() - start
+                split.depth -= 1
+
+        return wrapper
+
+    def install(self) -> None:
+        import orjson
+        from django.db.models.query import QuerySet
+
+        import entity_resources.compiled as compiled
+        import entity_resources.listing as listing
+        import entity_resources.query as query
+        import services_api.wire.renderers as renderers
+        from benchmarks.bench_app import views
+
+        QuerySet._fetch_all = self.timed("query", QuerySet._fetch_all)
+        QuerySet.count = self.timed("query", QuerySet.count)
+        compiled.CompiledValues.rows = self.timed("query", compiled.CompiledValues.rows)
+        renderers.render_json = self.timed("encoding", renderers.render_json)
+        views.orjson = type(
+            "orjson", (), {"dumps": staticmethod(self.timed("encoding", orjson.dumps))}
+        )
+        for module in (query, listing):
+            original = module.row_builder
+
+            def row_builder(*args, _original=original, **kwargs):
+                return self.timed("rows", _original(*args, **kwargs))
+
+            module.row_builder = row_builder
+
+    def reset(self) -> None:
+        self.seconds = dict.fromkeys(self.PARTS, 0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=20000)
@@ -83,7 +147,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=100, help="per case and round")
     parser.add_argument("--top", type=int, default=22, help="profile lines to print")
+    parser.add_argument("--split", action="store_true", help="time query/rows/encoding/rest")
+    parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     args = parser.parse_args()
+    global clock
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'profile.sqlite3'}"
         env = dict(
@@ -113,11 +181,15 @@ def main() -> None:
         handler = WSGIHandler()
         pk = (
             Article.objects.filter(status=True)
-            .order_by("-sticky", "-created", "id")
+            .order_by("-sticky", "-created", "-id")
             .values_list("pk", flat=True)[50]
         )
         cases = {
             "index: product": "/api/entity_article.json?pagesize=100",
+            "fields=id,title: product": "/api/entity_article.json?pagesize=100&fields=id,title",
+            "fields=id,title: raw values()": "/baseline/raw/articles?pagesize=100&fields=id,title",
+            "node: product": "/api/node.json",
+            "node: raw values()": "/baseline/raw/node",
             "index: raw values()": "/baseline/raw/articles?pagesize=100",
             "index: tuned DRF": "/baseline/drf/articles?pagesize=100",
             "retrieve: product": f"/api/entity_article/{pk}.json",
@@ -133,19 +205,46 @@ def main() -> None:
             for name, path in cases.items():
                 timer = SqlTimer()
                 with connection.execute_wrapper(timer):
-                    start = time.perf_counter()
+                    start = clock()
                     serve(handler, path, args.requests)
-                    elapsed = time.perf_counter() - start
+                    elapsed = clock() - start
                 total[name].append(elapsed / args.requests * 1e6)
                 sql[name].append(timer.seconds / args.requests * 1e6)
                 queries[name] = timer.queries // args.requests
-        print(f"\nin-process, {args.rounds} rounds x {args.requests} requests, {connection.vendor}")
-        print(f"{'case':<24}{'us/req':>9}{'vs raw':>8}{'SQL us':>9}{'queries':>9}{'other us':>10}")
+        print(
+            f"\nin-process, {args.rounds} rounds x {args.requests} requests, "
+            f"{connection.vendor}, {args.clock} time, load average "
+            + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        )
+        print(f"{'case':<32}{'us/req':>9}{'vs raw':>8}{'SQL us':>9}{'queries':>9}{'other us':>10}")
         for name in cases:
             op = name.split(":")[0]
             t, s = statistics.median(total[name]), statistics.median(sql[name])
             ratio = statistics.median(total[f"{op}: raw values()"]) / t
-            print(f"{name:<24}{t:>9.0f}{ratio:>7.2f}x{s:>9.0f}{queries[name]:>9}{t - s:>10.0f}")
+            print(f"{name:<32}{t:>9.0f}{ratio:>7.2f}x{s:>9.0f}{queries[name]:>9}{t - s:>10.0f}")
+        if args.split:
+            split = Split()
+            split.install()
+            print("\nsplit (us per request, median of rounds; timers add a little to each)")
+            print(
+                f"{'case':<32}{'total':>8}{'query':>8}{'rows':>8}{'encoding':>10}{'framework':>11}"
+            )
+            for name, path in cases.items():
+                parts: dict[str, list[float]] = {p: [] for p in (*Split.PARTS, "total")}
+                for _ in range(args.rounds):
+                    split.reset()
+                    start = clock()
+                    serve(handler, path, args.requests)
+                    elapsed = clock() - start
+                    parts["total"].append(elapsed / args.requests * 1e6)
+                    for part in Split.PARTS:
+                        parts[part].append(split.seconds[part] / args.requests * 1e6)
+                med = {part: statistics.median(values) for part, values in parts.items()}
+                rest = med["total"] - med["query"] - med["rows"] - med["encoding"]
+                print(
+                    f"{name:<32}{med['total']:>8.0f}{med['query']:>8.0f}{med['rows']:>8.0f}"
+                    f"{med['encoding']:>10.0f}{rest:>11.0f}"
+                )
         for name in ("index: product", "retrieve: product"):
             profiler = cProfile.Profile()
             profiler.enable()

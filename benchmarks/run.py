@@ -143,7 +143,18 @@ def dispatch_suite(rounds: int, requests: int) -> list[tuple[str, float, float]]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 WRK = shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
 INDEX_QUERY = "?pagesize=100"
-ENTITY_TARGETS = {"index": 0.60, "retrieve": 0.90, "keyset": 1.30}
+FIELDS_QUERY = "?pagesize=100&fields=id,title"
+#: Minimum req/s ratio to the raw baseline doing the same work; ``keyset``: maximum time of
+#: the deep cursor page over the first page's.
+ENTITY_TARGETS = {"index": 0.80, "fields": 0.90, "retrieve": 1.00, "node": 0.80, "keyset": 1.10}
+
+
+class Sample(tuple):
+    """``(req/s, p50 ms, p99 ms)`` of one timed case."""
+
+    @property
+    def rps(self) -> float:
+        return self[0]
 
 
 def redis_reachable() -> bool:
@@ -252,6 +263,17 @@ def verify_same_rows(base: str, *paths: str) -> str:
     )
 
 
+def verify_same_body(base: str, product: str, raw: str) -> str:
+    """Fail unless product and raw baseline answer the same parsed body."""
+    answers = [fetch(base, path) for path in (product, raw)]
+    for path, (status, _, _) in zip((product, raw), answers, strict=True):
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    if answers[0][2] != answers[1][2]:
+        raise RuntimeError(f"the raw baseline serves another body than the product: {raw}")
+    return f"{len(answers[0][2])} rows, bodies identical"
+
+
 def keyset_paths(base: str, cookie: str, page: int) -> tuple[str, str, str]:
     """``(mode, page 0 path, page N path)``: keyset when index answers a next cursor."""
     first = f"/api/entity_article.json{INDEX_QUERY}&cursor="
@@ -276,10 +298,27 @@ def keyset_paths(base: str, cookie: str, page: int) -> tuple[str, str, str]:
     return "keyset (cursor)", first, path
 
 
-def run_wrk(url: str, seconds: float, threads: int, connections: int, cookie: str | None) -> float:
+def _ms(text: str) -> float:
+    """wrk's ``1.23ms`` / ``450.00us`` / ``1.02s`` as milliseconds."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    value, unit = float(match.group(1)), match.group(2)
+    return value * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+
+
+def run_wrk(
+    url: str,
+    seconds: float,
+    threads: int,
+    connections: int,
+    cookie: str | None,
+    script: Path | None = None,
+) -> Sample:
     args = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
+    args.append("--latency")
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
+    if script is not None:
+        args += ["-s", str(script)]
     result = subprocess.run(
         [*args, url], capture_output=True, text=True, timeout=seconds + 30, check=True
     )
@@ -290,27 +329,42 @@ def run_wrk(url: str, seconds: float, threads: int, connections: int, cookie: st
     errors = re.search(r"Socket errors:.*timeout (\d+)", out)
     if errors and int(errors.group(1)):
         raise RuntimeError(f"{url}: {errors.group(1)} timeouts under load")
-    return float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\n\s*50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\n\s*99%\s+(\S+)", out).group(1))
+    return Sample((rps, p50, p99))
 
 
 def run_python_load(
-    url: str, seconds: float, threads: int, connections: int, cookie: str | None
-) -> float:
+    url: str,
+    seconds: float,
+    threads: int,
+    connections: int,
+    cookie: str | None,
+    script: Path | None = None,
+) -> Sample:
     """Fallback load: ``connections`` threads, each a keep-alive http.client connection."""
     parts = urllib.parse.urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     headers = {"Cookie": cookie} if cookie else {}
     stop_at = time.monotonic() + seconds
     counts = [0] * connections
+    latencies: list[float] = []
     failures: list[str] = []
+    method, body = "GET", None
+    if script is not None:  # the login case: the JSON body wrk's script posts
+        method, body = "POST", LOGIN_BODY.read_text()
+        headers = {**headers, "Content-Type": "application/json"}
 
     def worker(slot: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         try:
             while time.monotonic() < stop_at:
-                conn.request("GET", target, headers=headers)
+                sent = time.perf_counter()
+                conn.request(method, target, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
+                latencies.append((time.perf_counter() - sent) * 1e3)
                 if response.status != 200:
                     failures.append(f"{response.status}")
                     return
@@ -328,10 +382,55 @@ def run_python_load(
         thread.join(timeout=seconds + 15)
     if failures:
         raise RuntimeError(f"{url}: {failures[0]} under load")
-    return sum(counts) / (time.monotonic() - started)
+    latencies.sort()
+
+    def percentile(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
+
+    return Sample((sum(counts) / (time.monotonic() - started), percentile(0.5), percentile(0.99)))
 
 
-def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, str, str]]:
+#: Set by ``entity_suite``: the login body the Python load client posts.
+LOGIN_BODY = Path()
+
+
+def login_script(tmp: Path, env: dict[str, str]) -> Path:
+    """A wrk script posting the admin's JSON login (a new session each time)."""
+    body = json.dumps(
+        {"username": env["DEMO_ADMIN_USERNAME"], "password": env["DEMO_ADMIN_PASSWORD"]}
+    )
+    global LOGIN_BODY
+    LOGIN_BODY = tmp / "login.json"
+    LOGIN_BODY.write_text(body)
+    script = tmp / "login.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        'wrk.headers["Accept"] = "application/json"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+    )
+    return script
+
+
+def hasher_ms() -> float:
+    """Milliseconds of one password check with Django's default hasher (PBKDF2-SHA256)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        hasher.encode("benchmark-password", "benchmarksalt0123")
+        times.append((time.perf_counter() - start) * 1e3)
+    return min(times)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
+def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple]:
     if not GUNICORN.exists():
         raise SystemExit(f"gunicorn not found next to {sys.executable}")
     cache = args.cache if args.cache != "auto" else ("redis" if redis_reachable() else "file")
@@ -353,6 +452,7 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
         f"configuration cache {cache} (check interval {args.check_interval:g}s), "
         f"load: {load_name}"
     )
+    print(f"  machine before: {load_average()}")
     with gunicorn(env, log=tmp / "gunicorn.log", flush_cache=False) as base:
         status, _, page0 = fetch(base, f"/api/entity_article.json{INDEX_QUERY}")
         if status != 200:
@@ -363,17 +463,26 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
             f"/baseline/raw/articles{INDEX_QUERY}",
             f"/baseline/drf/articles{INDEX_QUERY}",
         )
+        fields = (
+            f"/api/entity_article.json{FIELDS_QUERY}",
+            f"/baseline/raw/articles{FIELDS_QUERY}",
+        )
         retrieve = (
             f"/api/entity_article/{retrieve_id}.json",
             f"/baseline/raw/articles/{retrieve_id}",
             f"/baseline/drf/articles/{retrieve_id}",
         )
+        node = ("/api/node.json", "/baseline/raw/node")
         print(f"  verified index page 0: {verify_same_rows(base, *index)}")
+        print(f"  verified fields=id,title: {verify_same_body(base, *fields)}")
         print(f"  verified retrieve {retrieve_id}: {verify_same_rows(base, *retrieve)}")
+        print(f"  verified node index: {verify_same_body(base, *node)}")
         cookie = login_cookie(base, env)
         mode, shallow, deep = keyset_paths(base, cookie, args.deep_page)
         print(f"  page {args.deep_page} vs page 0 (logged-in admin): {mode}")
         deep_name = f"page {args.deep_page}"
+        offset_deep = f"/api/entity_article.json{INDEX_QUERY}&page={args.deep_page}"
+        script = login_script(tmp, env)
         # Groups are timed back to back, so each ratio compares neighbours in time (the
         # machine may be shared: the ratio of each round is taken, then the median).
         groups = {
@@ -382,17 +491,29 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
                 "index: raw values()": (index[1], None),
                 "index: tuned DRF": (index[2], None),
             },
+            "fields": {
+                "fields=id,title: product": (fields[0], None),
+                "fields=id,title: raw values()": (fields[1], None),
+            },
             "retrieve": {
                 "retrieve: product": (retrieve[0], None),
                 "retrieve: raw values()": (retrieve[1], None),
                 "retrieve: tuned DRF": (retrieve[2], None),
             },
-            "pages": {"page 0": (shallow, cookie), deep_name: (deep, cookie)},
+            "node": {
+                "node: product": (node[0], None),
+                "node: raw values()": (node[1], None),
+            },
+            "pages": {
+                "page 0": (shallow, cookie),
+                deep_name: (deep, cookie),
+                f"offset {deep_name}": (offset_deep, cookie),
+            },
         }
         cases = {name: case for group in groups.values() for name, case in group.items()}
         for path, cookie_ in cases.values():  # warm every worker's caches and connections
             load(base + path, 1, args.threads, args.connections, cookie_)
-        samples: dict[str, list[float]] = {name: [] for name in cases}
+        samples: dict[str, list[Sample]] = {name: [] for name in cases}
         for round_ in range(args.entity_rounds):
             for group in groups.values():
                 names = list(group)
@@ -402,50 +523,79 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
                     samples[name].append(
                         load(base + path, args.duration, args.threads, args.connections, cookie_)
                     )
+        # Login: one connection per worker (a password check is CPU-bound), own timing.
+        samples["login"] = [
+            load(base + "/api/user/login.json", args.duration, 1, 2, None, script) for _ in range(2)
+        ]
+    print(f"  machine after:  {load_average()}")
 
     def paired(numerator: str, denominator: str) -> float:
         return statistics.median(
-            n / d for n, d in zip(samples[numerator], samples[denominator], strict=True)
+            n.rps / d.rps for n, d in zip(samples[numerator], samples[denominator], strict=True)
         )
 
-    rps = {name: statistics.median(values) for name, values in samples.items()}
-    rows: list[tuple[str, float, str, str]] = []
-    for op in ("index", "retrieve"):
+    def stats(name: str) -> tuple[float, float, float]:
+        values = samples[name]
+        return (
+            statistics.median(v[0] for v in values),
+            statistics.median(v[1] for v in values),
+            statistics.median(v[2] for v in values),
+        )
+
+    rows: list[tuple] = []
+    for op, kinds in (
+        ("index", ("product", "raw values()", "tuned DRF")),
+        ("fields=id,title", ("product", "raw values()")),
+        ("retrieve", ("product", "raw values()", "tuned DRF")),
+        ("node", ("product", "raw values()")),
+    ):
+        key = op.split("=")[0]
         raw = f"{op}: raw values()"
-        target = f">= {ENTITY_TARGETS[op]:.2f}x raw"
-        for kind in ("product", "raw values()", "tuned DRF"):
+        target = f">= {ENTITY_TARGETS[key]:.2f}x raw"
+        for kind in kinds:
             name = f"{op}: {kind}"
             ratio = paired(name, raw)
             verdict = ""
             if kind == "product":
-                verdict = "met" if ratio >= ENTITY_TARGETS[op] else "MISSED"
-            rows.append((name, rps[name], f"{ratio:.2f}x raw", f"{target} {verdict}".strip()))
+                verdict = "met" if ratio >= ENTITY_TARGETS[key] else "MISSED"
+            rows.append((name, *stats(name), f"{ratio:.2f}x raw", f"{target} {verdict}".strip()))
     keyset = mode.startswith("keyset")
     slowdown = paired("page 0", deep_name)  # time of a deep page / time of page 0
     label = "keyset" if keyset else "offset"
-    rows.append((f"{label} page 0", rps["page 0"], "1.00x", ""))
+    rows.append((f"{label} page 0", *stats("page 0"), "1.00x", ""))
     verdict = ("met" if slowdown <= ENTITY_TARGETS["keyset"] else "MISSED") if keyset else "n/a"
     rows.append(
         (
             f"{label} {deep_name}",
-            rps[deep_name],
+            *stats(deep_name),
             f"{slowdown:.2f}x p0 time",
             f"<= {ENTITY_TARGETS['keyset']:.2f}x (keyset) {verdict}",
         )
     )
+    offset_slowdown = paired("page 0", f"offset {deep_name}")
+    rows.append(
+        (
+            f"offset {deep_name}",
+            *stats(f"offset {deep_name}"),
+            f"{offset_slowdown:.2f}x p0 time",
+            "",
+        )
+    )
+    rows.append(("login (JSON, 2 conns)", *stats("login"), f"hash {hasher_ms():.0f} ms", ""))
     spread = ", ".join(
-        f"{name} {min(values):.0f}-{max(values):.0f}" for name, values in samples.items()
+        f"{name} {min(v.rps for v in values):.0f}-{max(v.rps for v in values):.0f}"
+        for name, values in samples.items()
     )
     print(f"  {args.entity_rounds} rounds; req/s range per case: {spread}")
     print("  ratios: median over rounds of each round's ratio (neighbours in time)")
     return rows
 
 
-def print_entity_table(rows: list[tuple[str, float, str, str]]) -> None:
-    print("\nentity resources over HTTP: requests/s (median of rounds)")
-    print(f"{'case':<26}{'req/s':>10}  {'ratio':<14}{'target'}")
-    for name, value, ratio, target in rows:
-        print(f"{name:<26}{value:>10.1f}  {ratio:<14}{target}")
+def print_entity_table(rows: list[tuple]) -> None:
+    print("\nentity resources over HTTP: req/s and wrk latency (medians of rounds)")
+    print(f"{'case':<32}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ratio':<15}{'target'}")
+    for name, rps, p50, p99, ratio, target in rows:
+        print(f"{name:<32}{rps:>8.1f}{p50:>8.1f}{p99:>8.1f}  {ratio:<15}{target}")
 
 
 def print_table(title: str, rows: list[tuple[str, float, float]], target: str) -> None:
@@ -465,7 +615,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--articles", type=int, default=20000)
-    parser.add_argument("--deep-page", type=int, default=190)
+    parser.add_argument("--deep-page", type=int, default=180)
     parser.add_argument("--database-url", help="PostgreSQL URL for the entity suite")
     parser.add_argument("--cache", choices=["auto", "redis", "file"], default="auto")
     parser.add_argument("--load", choices=["wrk", "python"], default="wrk")
