@@ -10,7 +10,8 @@ through Django's full WSGI handler in this process, on a database seeded with
 * the split of each request (``--split``, timers around the functions that do each part):
   **query** (evaluating querysets and compiled queries: SQL compilation, execution, fetching,
   Django's converters), **rows** (the processors' row builders), **encoding** (JSON: the
-  renderer's ``orjson.dumps``, the raw views' own) and **framework** (everything else: WSGI,
+  product's ``encode_json``, whose bytes are hashed for the ETag and sent, the raw views'
+  ``orjson.dumps``) and **framework** (everything else: WSGI,
   middleware, dispatch, argument binding, access checks, queryset building, ETag);
 * a ``cProfile`` of the product's index and retrieve (functions by own time).
 
@@ -124,7 +125,11 @@ class Split:
         QuerySet._fetch_all = self.timed("query", QuerySet._fetch_all)
         QuerySet.count = self.timed("query", QuerySet.count)
         compiled.CompiledValues.rows = self.timed("query", compiled.CompiledValues.rows)
+        import services_api.drupal.entity as entity
+
         renderers.render_json = self.timed("encoding", renderers.render_json)
+        renderers.encode_json = self.timed("encoding", renderers.encode_json)
+        entity.encode_json = renderers.encode_json  # the ETag's encoding is the JSON body
         views.orjson = type(
             "orjson", (), {"dumps": staticmethod(self.timed("encoding", orjson.dumps))}
         )

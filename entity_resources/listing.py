@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db import connections
+from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
 from .exceptions import BadParameter
 from .filtering import parse_index_params
@@ -77,13 +78,28 @@ def _keyset_rows(
     names = list(fields) if fields else list(plan)
     pk_attname = options.opts.pk.attname
     columns = value_columns(plan, names, pk_attname, processor)
-    keys = [key.lstrip("-") for key in ordering]
-    # Ordering values are read under their own aliases so they never clash with the columns.
-    aliases = {f"_keyset_{i}": key for i, key in enumerate(keys)}
-    annotated = queryset.annotate(**{alias: F(key) for alias, key in aliases.items()})
+    # The cursor's ordering values: columns already read are reused; the others are read
+    # under their own aliases (no clash with the columns) as the database sends them, and
+    # only the last row's are converted (Django would convert every row's).
+    sources, aliases = [], {}
+    for position, key in enumerate(key.lstrip("-") for key in ordering):
+        if key in columns:
+            sources.append(key)
+        else:
+            sources.append(f"_keyset_{position}")
+            aliases[sources[-1]] = ExpressionWrapper(F(key), output_field=Field())
+    annotated = queryset.annotate(**aliases) if aliases else queryset
     raw = list(annotated.values(*columns, *aliases)[offset : offset + limit + 1])
     more = len(raw) > limit
     raw = raw[:limit]
+    last = None
+    if more and raw:
+        last = [
+            _from_db(queryset, key.lstrip("-"), raw[-1][source])
+            if source in aliases
+            else raw[-1][source]
+            for key, source in zip(ordering, sources, strict=True)
+        ]
     m2m: dict[str, dict] = {}
     m2m_specs = [plan[n] for n in names if plan[n].kind == MANY_TO_MANY]
     if m2m_specs and raw:
@@ -92,8 +108,17 @@ def _keyset_rows(
             m2m[spec.name] = fetch_m2m(spec, ids, processor)
     build = row_builder(plan, names, processor, context, pk_attname)
     rows = [build(row, m2m) for row in raw]
-    last = [raw[-1][alias] for alias in aliases] if more and raw else None
     return rows, last
+
+
+def _from_db(queryset: QuerySet, key: str, value: Any) -> Any:
+    """A value of ``key`` as the database sent it, converted as ``values()`` would."""
+    connection = connections[queryset.db]
+    column = queryset.query.resolve_ref(key)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
 
 
 def build_listing(

@@ -14,44 +14,24 @@ Two processors, as in Services Entity:
     omitted; many-to-many as lists of such objects; date-times in ONE format, ISO 8601 in UTC to
     the second with ``Z`` (``2024-01-01T00:00:00Z``); dates ``YYYY-MM-DD``; uuids strings.
 
-Rows are built from plain dictionaries with per-field converter closures computed once per
-request: no model instance and no serializer field object is made per row.
+Rows are built from plain dictionaries by a function generated once per field list (see
+``row_builder``): no model instance and no serializer field object is made per row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from .plan import (
+    COLUMN,
     FOREIGN_KEY,
     MANY_TO_MANY,
     FieldSpec,
     RenderContext,
     format_datetime_utc,
 )
-
-_OMIT = object()
-
-#: ``converter(raw_row, m2m) -> value`` (``_OMIT`` drops the key).
-Converter = Callable[[dict, dict], Any]
-
-
-def _column(spec: FieldSpec, clean: bool) -> Converter:
-    key, kind = spec.attname, spec.value_kind
-    if kind == "datetime":
-        fmt = format_datetime_utc if clean else (lambda v: v.isoformat())
-
-        def convert(row: dict, m2m: dict) -> Any:
-            value = row[key]
-            return None if value is None else fmt(value)
-
-        return convert
-    if kind in ("date", "time"):
-        return lambda row, m2m: None if row[key] is None else row[key].isoformat()
-    if kind == "uuid":
-        return lambda row, m2m: None if row[key] is None else str(row[key])
-    return lambda row, m2m: row[key]
 
 
 def reference(
@@ -68,52 +48,6 @@ def reference(
     return ref
 
 
-def _foreign_key(spec: FieldSpec, clean: bool, context: RenderContext) -> Converter:
-    key = spec.attname
-    if not clean:
-        return lambda row, m2m: row[key]
-    uuid_key = spec.uuid_path
-    uri, resource = context.uri_builder, spec.resource
-
-    def convert(row: dict, m2m: dict) -> Any:
-        related_id = row[key]
-        if related_id is None:
-            return _OMIT
-        ref: dict[str, Any] = {}
-        if uri is not None:
-            ref["uri"] = uri(resource, related_id)
-        ref["id"] = related_id
-        ref["resource"] = resource
-        if uuid_key is not None:
-            value = row[uuid_key]
-            ref["uuid"] = None if value is None else str(value)
-        return ref
-
-    return convert
-
-
-def _many_to_many(spec: FieldSpec, clean: bool, context: RenderContext, pk: str) -> Converter:
-    name = spec.name
-    if not clean:
-        return lambda row, m2m: [pair[0] for pair in m2m.get(name, {}).get(row[pk], ())]
-    uri, resource, with_uuid = context.uri_builder, spec.resource, spec.uuid_path is not None
-
-    def convert(row: dict, m2m: dict) -> Any:
-        refs = []
-        for pair in m2m.get(name, {}).get(row[pk], ()):
-            ref: dict[str, Any] = {}
-            if uri is not None:
-                ref["uri"] = uri(resource, pair[0])
-            ref["id"] = pair[0]
-            ref["resource"] = resource
-            if with_uuid:
-                ref["uuid"] = None if pair[1] is None else str(pair[1])
-            refs.append(ref)
-        return refs
-
-    return convert
-
-
 def row_builder(
     plan: dict[str, FieldSpec],
     names: Iterable[str],
@@ -125,27 +59,71 @@ def row_builder(
 
     ``raw_row`` is a ``values()`` dictionary holding the columns ``query.value_columns`` chose;
     ``m2m`` is ``{field name: {pk: [(related id, uuid), ...]}}`` from ``query.fetch_m2m``.
+
+    The function is generated once per field list (as ``dataclasses`` generates ``__init__``):
+    one statement per field, no call or loop per field beyond the conversions a value needs,
+    so a page of 100 rows builds several times faster than through converter closures.
     """
-    clean = processor == "clean"
-    converters: list[tuple[str, Converter]] = []
-    for name in names:
-        spec = plan[name]
-        if spec.kind == FOREIGN_KEY:
-            converters.append((name, _foreign_key(spec, clean, context)))
-        elif spec.kind == MANY_TO_MANY:
-            converters.append((name, _many_to_many(spec, clean, context, pk_attname)))
+    specs = tuple(plan[name] for name in names)
+    with_uri = context.uri_builder is not None
+    make = _compiled_builder(specs, processor == "clean", pk_attname, with_uri)
+    return make(context.uri_builder)
+
+
+def _isoformat(value: Any) -> Any:
+    return value.isoformat()
+
+
+@lru_cache(maxsize=512)
+def _compiled_builder(
+    specs: tuple[FieldSpec, ...], clean: bool, pk_attname: str, with_uri: bool
+) -> Callable[[Any], Callable[[dict, dict], dict]]:
+    source = _builder_source(specs, clean, pk_attname, with_uri)
+    namespace: dict[str, Any] = {"_fmt_dt": format_datetime_utc, "_iso": _isoformat}
+    exec(source, namespace)  # noqa: S102 - built from field names and constants via repr()
+    return namespace["make"]
+
+
+def _builder_source(
+    specs: tuple[FieldSpec, ...], clean: bool, pk_attname: str, with_uri: bool
+) -> str:
+    """Source of ``make(_uri) -> build(row, m2m)``; every name and key goes in via ``repr``."""
+    lines = ["def make(_uri):", "  def build(row, m2m):", "    out = {}"]
+    for spec in specs:
+        out = f"out[{spec.name!r}]"
+        if spec.kind == MANY_TO_MANY:
+            pairs = f"m2m.get({spec.name!r}, {{}}).get(row[{pk_attname!r}], ())"
+            if not clean:
+                lines.append(f"    {out} = [pair[0] for pair in {pairs}]")
+                continue
+            items = ['"uri": _uri(r, t)'] if with_uri else []
+            items += ['"id": t', '"resource": r']
+            if spec.uuid_path is not None:
+                items.append('"uuid": None if u is None else str(u)')
+            lines.append(f"    r = {spec.resource!r}")
+            lines.append(f"    {out} = [{{{', '.join(items)}}} for t, u in {pairs}]")
+        elif spec.kind == FOREIGN_KEY and clean:
+            items = ['"uri": _uri(r, v)'] if with_uri else []
+            items += ['"id": v', '"resource": r']
+            lines.append(f"    v = row[{spec.attname!r}]")
+            lines.append("    if v is not None:")
+            lines.append(f"      r = {spec.resource!r}")
+            if spec.uuid_path is not None:
+                lines.append(f"      u = row[{spec.uuid_path!r}]")
+                items.append('"uuid": None if u is None else str(u)')
+            lines.append(f"      {out} = {{{', '.join(items)}}}")
+        elif spec.kind == COLUMN and spec.value_kind is not None:
+            convert = "_iso"
+            if spec.value_kind == "uuid":
+                convert = "str"
+            elif spec.value_kind == "datetime" and clean:
+                convert = "_fmt_dt"
+            lines.append(f"    v = row[{spec.attname!r}]")
+            lines.append(f"    {out} = None if v is None else {convert}(v)")
         else:
-            converters.append((name, _column(spec, clean)))
-
-    def build(row: dict, m2m: dict) -> dict:
-        out = {}
-        for key, convert in converters:
-            value = convert(row, m2m)
-            if value is not _OMIT:
-                out[key] = value
-        return out
-
-    return build
+            lines.append(f"    {out} = row[{spec.attname!r}]")
+    lines += ["    return out", "  return build"]
+    return "\n".join(lines)
 
 
-__all__ = ["Converter", "reference", "row_builder"]
+__all__ = ["reference", "row_builder"]

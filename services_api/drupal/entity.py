@@ -61,8 +61,9 @@ from services_api.resources import Arg, Resource, operation, registry, relations
 from services_api.resources.arguments import coerce
 from services_api.resources.results import Result
 from services_api.server.errors import access_denied
-from services_api.server.etags import check_if_match, etag_for, not_modified
+from services_api.server.etags import check_if_match, etag_for, etag_for_json, not_modified
 from services_api.settings import services_settings
+from services_api.wire.renderers import encode_json
 
 #: Entity operations -> DRF viewset actions (for registrations with ``permission_classes``).
 _ID = Arg("id", str, source="path", index=0)
@@ -120,12 +121,16 @@ def count_mode(request: Any) -> str:
 
 
 def conditional(request: Any, data: Any, headers: dict[str, str] | None = None) -> Result:
-    """``data`` with its ``ETag``, or a bodiless ``304`` if ``If-None-Match`` names it."""
-    etag = etag_for(data)
+    """``data`` with its ``ETag``, or a bodiless ``304`` if ``If-None-Match`` names it.
+
+    The tag hashes the JSON encoding of ``data``; a JSON response sends those same bytes.
+    """
+    body = encode_json(data) if isinstance(data, list | dict) else None
+    etag = etag_for(data) if body is None else etag_for_json(body)
     out = {**(headers or {}), "ETag": etag}
     if not_modified(request.META, etag):
         return Result(status=304, headers=out, empty=True)
-    return Result(data, headers=out)
+    return Result(data, headers=out, json=body)
 
 
 def collection_url(request: Any) -> str:

@@ -16,6 +16,9 @@ class Result:
     empty: bool = False
     #: Set-Cookie and similar work done on the final response: ``callable(response)``.
     on_response: Any = None
+    #: ``data`` already rendered as JSON (a list or dict through ``encode_json``, e.g. to
+    #: compute its ETag): a JSON response sends these bytes instead of encoding ``data`` again.
+    json: bytes | None = None
 
 
 __all__ = ["Result"]

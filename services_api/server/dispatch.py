@@ -264,6 +264,10 @@ class ServicesView(APIView):
                 response = HttpResponse(
                     b"", status=result.status, content_type=self.content_type_header()
                 )
+            elif result.json is not None and self.ctx.format == "json":
+                response = HttpResponse(
+                    result.json, status=result.status, content_type=self.content_type_header()
+                )
             else:
                 response = Response(
                     result.data, status=result.status, content_type=self.content_type_header()

@@ -55,6 +55,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
 
 
+def encode_json(data: Any) -> bytes:
+    """``data`` as JSON bytes, without Drupal's scalar wrapping (see ``render_json``)."""
+    return orjson.dumps(data, default=_json_default, option=_ORJSON_OPTIONS)
+
+
 def render_json(data: Any) -> bytes:
     """Drupal's JSON: scalars wrapped in a list (``[true]``, ``["msg"]``), ``None`` bare ``null``.
 
@@ -66,7 +71,7 @@ def render_json(data: Any) -> bytes:
     """
     if isinstance(data, _SCALARS):
         data = [data]
-    return orjson.dumps(data, default=_json_default, option=_ORJSON_OPTIONS)
+    return encode_json(data)
 
 
 class ServicesJSONRenderer(BaseRenderer):
