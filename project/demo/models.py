@@ -389,10 +389,12 @@ class File(models.Model):
     filemime = models.CharField(max_length=255, default="application/octet-stream")
     filesize = models.BigIntegerField(default=0)
     status = models.IntegerField(default=1, db_index=True)
-    timestamp = models.IntegerField(default=unix_now, db_index=True)
+    timestamp = models.IntegerField(default=unix_now)
 
     class Meta:
         ordering = ["-timestamp", "-fid"]
+        # The default listing (read backwards) and sort=timestamp (entity_resources.W003).
+        indexes = [models.Index(fields=["timestamp", "fid"], name="demo_file_timestamp")]
 
     def __str__(self) -> str:
         return self.uri
