@@ -8,7 +8,7 @@ import project.demo.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("demo", "0007_drupal_fields_term_hierarchy"),
+        ("demo", "0008_node_comment_setting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
