@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.text import slugify
@@ -41,12 +42,13 @@ from services_api.drupal.core import (
     CORE_RESOURCE_CLASSES,
     CoreResource,
     _m2m_spec,
+    core_resource_for,
     core_schema,
     invalid_query,
 )
 from services_api.drupal.fields import field_value
 from services_api.exceptions import ServicesError
-from services_api.resources import Arg, action
+from services_api.resources import Arg, action, registry
 from services_api.server.errors import access_denied
 
 SAVED_NEW, SAVED_UPDATED, SAVED_DELETED = 1, 2, 3
@@ -273,24 +275,31 @@ class TermResource(TaxonomyResource):
             queryset = queryset[start : start + SELECT_NODES_PAGE_SIZE]
         elif limit:
             queryset = queryset[:limit]
-        node_resource = CORE_RESOURCE_CLASSES.get("node", CoreResource)
-        rows = _node_rows(node_resource, node_options, request, queryset)
+        rows = _node_rows(node_options, request, queryset)
         if not rows:
             raise ServicesError(f"No nodes were found with tid {tid}", 404)
         return rows
 
 
-def _node_rows(resource_class, node_options, request, queryset) -> list[dict]:
+def core_resource(options: ResourceOptions) -> CoreResource:
+    """The served core-style resource of a registration (the registry's instance)."""
+    resource = registry.get(options.core_name or "")
+    if isinstance(resource, CoreResource) and resource.options is options:
+        return resource
+    return core_resource_for(options)
+
+
+def _node_rows(node_options, request, queryset) -> list[dict]:
     """Node rows as ``node_load`` gives them (columns and many-to-many ids) plus ``uri``."""
-    resource = resource_class.__new__(resource_class)
-    resource.options, resource.name = node_options, node_options.core_name
     schema = core_schema(node_options)
-    rows = resource.rows(request, queryset, list(schema.columns.values()), with_uri=True)
+    rows = core_resource(node_options).rows(
+        request, queryset, list(schema.columns.values()), with_uri=True
+    )
     if rows and schema.m2m:
-        pks = [int(row[schema.id_key]) for row in rows]
+        to_pk = node_options.opts.pk.to_python
+        pks = [to_pk(row[schema.id_key]) for row in rows]
         for core, name in schema.m2m.items():
-            spec = type("Spec", (), _m2m_spec(node_options, name))
-            pairs = fetch_m2m(spec, pks, "generic")
+            pairs = fetch_m2m(SimpleNamespace(**_m2m_spec(node_options, name)), pks, "generic")
             for row, pk in zip(rows, pks, strict=True):
                 row[core] = [str(pair[0]) for pair in pairs.get(pk, [])]
     return rows
@@ -368,9 +377,7 @@ class VocabularyResource(TaxonomyResource):
         term_options = self._term_options()
         if not operation_allowed(term_options, request, "retrieve"):
             raise access_denied(request.user)
-        term_class = CORE_RESOURCE_CLASSES.get("taxonomy_term", TermResource)
-        terms = term_class.__new__(term_class)
-        terms.options, terms.name = term_options, term_options.core_name
+        terms = core_resource(term_options)
         schema = terms.schema
         vid_column, parent_column = schema.columns.get("vid"), schema.columns.get("parent")
         if vid_column is None:
