@@ -259,6 +259,14 @@ def test_term_rows_carry_parent_and_retrieve_the_vocabulary_machine_name(client,
     assert root["parent"] == "0"
     rows = body(client.get(f"/api/taxonomy_term.json?parameters[vid]={data.regions.pk}"))
     assert {row["name"]: row["parent"] for row in rows}["Spain"] == str(data.terms["Europe"].pk)
+    roots = body(
+        client.get(
+            f"/api/taxonomy_term.json?parameters[vid]={data.regions.pk}"
+            "&parameters[parent]=x&options[parameters_op][parent]=IS NULL"
+        )
+    )
+    assert sorted(row["name"] for row in roots) == ["Asia", "Europe"]
+    assert {row["parent"] for row in roots} == {"0"}
 
 
 def test_term_create_and_update_with_parent(client, data):
@@ -328,3 +336,28 @@ def test_actions_need_read_access(client, data):
         "/services/rest/taxonomy_vocabulary/getTree", payload, **basic(data.alice)
     )
     assert response.status_code == 404
+
+
+def test_drupalgap_taxonomy_index_calls(client, data):
+    """The term index calls DrupalGap's taxonomy module makes, as jDrupal encodes them."""
+    vid = data.regions.pk
+    # The term reference autocomplete widget (LIKE on the name, top-level and options ops).
+    response = client.get(
+        f"/?q=api/taxonomy_term.json&fields=tid,name&parameters[vid]={vid}"
+        "&parameters[name]=%25an%25&parameters_op[name]=like&options[parameters_op][name]=like",
+        HTTP_ACCEPT="*/*",
+    )
+    assert response.status_code == 200
+    assert [row["name"] for row in body(response)] == ["France"]
+    assert set(body(response)[0]) == {"tid", "name", "uri"}
+    # The vocabulary page and the select widget (weight, name ascending).
+    response = client.get(
+        f"/?q=api/taxonomy_term.json&parameters[vid]={vid}"
+        "&orderby[weight]=asc&options[orderby][weight]=asc"
+        "&orderby[name]=asc&options[orderby][name]=asc",
+        HTTP_ACCEPT="*/*",
+    )
+    assert [row["name"] for row in body(response)] == ["Spain", "Europe", "France", "Paris", "Asia"]
+    # The vocabulary list, then a vocabulary by its machine name.
+    names = [row["name"] for row in body(client.get("/?q=api/taxonomy_vocabulary.json"))]
+    assert "Regions" in names
