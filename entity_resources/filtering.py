@@ -32,6 +32,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from .exceptions import BadParameter, UnknownParameter
+from .limits import MAX_OFFSET, parse_int
 from .options import LOOKUPS, ResourceOptions
 
 OPERATORS = LOOKUPS
@@ -60,10 +61,6 @@ RESERVED = frozenset(
         "cursor",
     }
 )
-
-
-#: Largest row offset a page may start at (beyond it databases overflow).
-MAX_OFFSET = 2**53
 
 
 @dataclass
@@ -119,6 +116,22 @@ def _bounds(target: Any) -> dict[str, Any]:
     return extra
 
 
+class BooleanInFilter(django_filters.Filter):
+    """``in`` on a boolean column: ``true,false`` text (``_set`` normalises Drupal's 1/0).
+
+    django-filter's own ``in`` over a ``BooleanField`` reads one value as a bool and then
+    splits it (a 500), and two values as nothing (no filter at all).
+    """
+
+    field_class = forms.CharField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        wanted = sorted({part == "true" for part in value.split(",")})
+        return self.get_method(qs)(**{f"{self.field_name}__in": wanted})
+
+
 @lru_cache(maxsize=256)
 def _filterset(options: ResourceOptions, version: int) -> type[django_filters.FilterSet]:
     filters: dict[str, Any] = {}
@@ -127,6 +140,9 @@ def _filterset(options: ResourceOptions, version: int) -> type[django_filters.Fi
         target = _target(last)
         for lookup in lookups:
             if lookup not in OPERATORS:
+                continue
+            if lookup == "in" and isinstance(target, models.BooleanField):
+                filters[f"{path}__in"] = BooleanInFilter(field_name=path, lookup_expr="in")
                 continue
             base = django_filters.FilterSet.filter_for_field(target, path, lookup)
             if base is not None and issubclass(base.field_class, forms.DecimalField):
@@ -260,18 +276,6 @@ def parse_fields(options: ResourceOptions, query: dict[str, Any]) -> list[str] |
     return out
 
 
-def _int(query: dict[str, Any], name: str, default: int, minimum: int) -> int:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not isinstance(raw, str) or not raw.strip().lstrip("+").isdigit():
-        raise BadParameter(name, f"expected a whole number >= {minimum}.")
-    value = int(raw.strip())
-    if value < minimum:
-        raise BadParameter(name, f"expected a whole number >= {minimum}.")
-    return value
-
-
 def _ordering(options: ResourceOptions, query: dict[str, Any], params: IndexParams) -> None:
     direction = query.get("direction")
     descending = False
@@ -307,8 +311,10 @@ def parse_index_params(
 ) -> IndexParams:
     """Validate an index query (raises ``UnknownParameter`` or ``BadParameter``)."""
     params = IndexParams()
-    params.page = _int(query, "page", 0, 0)
-    params.page_size = min(_int(query, "pagesize", page_size, 1), max_page_size)
+    params.page = parse_int(query, "page", 0)
+    params.page_size = parse_int(
+        query, "pagesize", page_size, minimum=1, maximum=max_page_size, cap=True
+    )
     if params.page * params.page_size > MAX_OFFSET:
         raise BadParameter("page", "too large.")
     params.fields = parse_fields(options, query)

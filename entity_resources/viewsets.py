@@ -28,6 +28,8 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from .exceptions import EntityError
+from .limits import MAX_NESTING_DEPTH
 from .options import ResourceOptions
 from .permissions import EntityPermission
 from .plan import RenderContext
@@ -41,12 +43,18 @@ _KEY_RE = re.compile(r"\[([^\]]*)\]")
 
 
 def nested_query(querydict: Any) -> dict[str, Any]:
-    """``parameters[created][gte]=x`` query keys as nested dicts (``a[]`` as lists), last wins."""
+    """``parameters[created][gte]=x`` query keys as nested dicts (``a[]`` as lists), last wins.
+
+    Keys nested deeper than ``MAX_NESTING_DEPTH`` (the top-level dict counting as one, as
+    for the Services endpoints' query strings and bodies) are a 400.
+    """
     out: dict[str, Any] = {}
     for key in querydict:
         for value in querydict.getlist(key):
             head, _, rest = key.partition("[")
             parts = [head, *_KEY_RE.findall("[" + rest)] if rest else [head]
+            if len(parts) > MAX_NESTING_DEPTH:
+                raise EntityError("Query string nested too deeply.")
             node: Any = out
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+from entity_resources.limits import MAX_NESTING_DEPTH
+
 SETTINGS_NAME = "SERVICES_API"
 
 DEFAULTS: dict[str, Any] = {
@@ -22,8 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "MISSING_ARGUMENT_STATUS": 401,
     # Request bodies larger than this many bytes are refused with 413.
     "MAX_BODY_BYTES": 2 * 1024 * 1024,
-    # Parsed bodies nested deeper than this are refused with 400.
-    "MAX_NESTING_DEPTH": 32,
+    # Query strings and parsed bodies nested deeper than this are refused with 400.
+    "MAX_NESTING_DEPTH": MAX_NESTING_DEPTH,
     # Cache alias holding the endpoint configuration, and how long an entry may live.
     "CONFIG_CACHE_ALIAS": "default",
     "CONFIG_CACHE_TIMEOUT": 3600,

@@ -53,6 +53,7 @@ ALICE_HASH = PHPASS_VECTORS[0][1]  # "test12345"
 BOB_HASH = U_VECTORS[0][1]  # "SimpleEasyPassword"
 
 PROJECT_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "services_api.auth.hashers.DrupalPasswordHasher",
 ]
@@ -162,7 +163,7 @@ def test_registered_in_project_settings_after_the_preferred_hasher():
     from project import settings as project_settings
 
     hashers = project_settings.PASSWORD_HASHERS
-    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert "services_api.auth.hashers.DrupalPasswordHasher" in hashers[1:]
 
 
@@ -176,7 +177,7 @@ def test_login_upgrades_to_preferred_hasher(settings):
 
     assert authenticate(username="dries", password="password") == user
     user.refresh_from_db()
-    assert user.password.startswith("pbkdf2_sha256$")
+    assert user.password.startswith("argon2$")
     assert user.check_password("password")
     assert authenticate(username="dries", password="password") == user
 

@@ -57,6 +57,7 @@ from django.db.models import F, Lookup, Q
 
 import entity_resources
 from entity_resources.exceptions import EntityNotFound, InvalidData
+from entity_resources.limits import MAX_OFFSET, parse_int, to_int
 from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
@@ -309,7 +310,7 @@ def _parse_value(column: Column, text: str) -> Any:
         if isinstance(target, models.DateTimeField):
             stripped = text.strip()
             if stripped.lstrip("-").isdigit():
-                return datetime.datetime.fromtimestamp(int(stripped), tz=datetime.UTC)
+                return datetime.datetime.fromtimestamp(to_int(stripped), tz=datetime.UTC)
             value = target.to_python(stripped)
             if value is not None and value.tzinfo is None:
                 value = value.replace(tzinfo=datetime.UTC)
@@ -361,22 +362,6 @@ def _condition(column: Column, op: str, values: list[str]) -> Q:
     return ~q if kind == "not_like" else q
 
 
-def _whole_number(query: dict, name: str, default: int, minimum: int) -> int:
-    raw = query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not isinstance(raw, str) or not raw.strip().lstrip("+").isdigit():
-        raise ServicesError(
-            f"Invalid value for parameter {name}: expected a whole number >= {minimum}.", 400
-        )
-    value = int(raw.strip())
-    if value < minimum:
-        raise ServicesError(
-            f"Invalid value for parameter {name}: expected a whole number >= {minimum}.", 400
-        )
-    return value
-
-
 @dataclass
 class CoreQuery:
     page: int
@@ -388,9 +373,9 @@ class CoreQuery:
 
 def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) -> CoreQuery:
     """Validate a core index query (spec §9). ``pagesize`` is capped at ``page_size``."""
-    page = _whole_number(query, "page", 0, 0)
-    size = min(_whole_number(query, "pagesize", page_size, 1), page_size)
-    if page * size > 2**53:
+    page = parse_int(query, "page", 0)
+    size = parse_int(query, "pagesize", page_size, minimum=1, maximum=page_size, cap=True)
+    if page * size > MAX_OFFSET:
         raise ServicesError("Invalid value for parameter page: too large.", 400)
     columns = list(schema.columns.values())
     raw_fields = query.get("fields")

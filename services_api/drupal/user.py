@@ -46,6 +46,7 @@ from django.utils.http import http_date
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from entity_resources.limits import MAX_OFFSET, to_int
 from services_api.auth.authentication import csrf_token
 from services_api.exceptions import ServicesError
 from services_api.resources import (
@@ -414,8 +415,6 @@ INDEX_COLUMNS = {
     "login": "last_login",
     "status": "is_active",
 }
-#: Offsets beyond this cannot exist (and overflow some databases): an empty page.
-MAX_OFFSET = 2**62
 TIME_COLUMNS = frozenset({"created", "access", "login"})
 OPERATORS = {
     "=": "in",
@@ -455,14 +454,11 @@ def index_columns() -> dict[str, str]:
 
 def _convert(column: str, value: str) -> Any:
     if column == "uid":
-        number = int(value)
-        if not -(2**63) <= number < 2**63:
-            raise ValueError(value)
-        return number
+        return to_int(value)
     if column == "status":
         return value.strip().lower() in _TRUE
     if column in TIME_COLUMNS:
-        moment = datetime.fromtimestamp(int(value), tz=UTC)
+        moment = datetime.fromtimestamp(to_int(value), tz=UTC)
         return moment if settings.USE_TZ else timezone.make_naive(moment)
     return value
 
@@ -718,7 +714,7 @@ class UserResource(Resource):
         cap = endpoint.max_page_size if admin else endpoint.page_size
         size = endpoint.page_size if not pagesize or pagesize < 1 else min(pagesize, cap)
         start = max(page or 0, 0) * size
-        if start >= MAX_OFFSET:
+        if start >= MAX_OFFSET:  # no such rows (and databases overflow): an empty page
             return []
         paths = sorted({columns[c] for c in wanted} | {"pk"})
         rows = queryset.order_by(*order, "-pk").values(*paths)[start : start + size]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from entity_resources.limits import to_int
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Controller
 from services_api.settings import services_settings
@@ -46,12 +47,8 @@ def coerce(arg: Arg, value: Any) -> Any:
             return False
         raise _type_error(arg, "a boolean (1 or 0)")
     if kind is int:
-        if isinstance(value, bool):
-            raise _type_error(arg, "an integer")
-        if isinstance(value, int):
-            return value
         try:
-            return int(str(value).strip())
+            return to_int(value)  # ASCII digits within the 64-bit range, as every number
         except ValueError:
             raise _type_error(arg, "an integer") from None
     if kind is float:

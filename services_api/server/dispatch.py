@@ -30,7 +30,7 @@ from services_api.server.errors import access_denied, exception_response
 from services_api.server.negotiation import choose_format
 from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
-from services_api.wire.parsers import parse_php_query, select_parser
+from services_api.wire.parsers import QUERY_TOO_DEEP, parse_php_query, select_parser
 from services_api.wire.renderers import renderer_for, validate_jsonp_callback
 
 logger = logging.getLogger("services_api")
@@ -129,7 +129,12 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
     # Headers are read from META and the query from one parse: request.headers and
     # request.GET each cost a full pass over the request on the hot path.
     meta = request.META
-    query = parse_php_query(get_bytes_from_wsgi(meta, "QUERY_STRING", ""))
+    try:
+        query = parse_php_query(
+            get_bytes_from_wsgi(meta, "QUERY_STRING", ""), too_deep=QUERY_TOO_DEEP
+        )
+    except ServicesError as exc:  # before the format is settled: plain JSON
+        return exception_response(exc, endpoint)
     method = effective_method(
         request.method, _text(query.get("_method")), meta.get("HTTP_X_HTTP_METHOD_OVERRIDE")
     )

@@ -41,6 +41,7 @@ from services_api.settings import services_settings
 
 FORM_MIME = "application/x-www-form-urlencoded"
 TOO_DEEP = "Request body nested too deeply."
+QUERY_TOO_DEEP = "Query string nested too deeply."
 TOO_LARGE = "Request body too large."
 INVALID_JSON = "Invalid JSON."
 XML_FORBIDDEN = "XML with DTD or entities is not allowed."
@@ -55,8 +56,8 @@ _UNTERMINATED_MANGLE = str.maketrans(" .[", "___")
 _XML_POSITION_RE = re.compile(r":\s*line \d+, column \d+$")
 
 
-def _too_deep() -> ServicesError:
-    return ServicesError(TOO_DEEP, 400)
+def _too_deep(message: str = TOO_DEEP) -> ServicesError:
+    return ServicesError(message, 400)
 
 
 def _depth_limit(max_depth: int | None) -> int:
@@ -147,7 +148,9 @@ def _root_to_python(root: _PHPArray) -> dict[str, Any]:
     return {str(k): _to_python(v) for k, v in root.items.items()}
 
 
-def _register(root: _PHPArray, name: str, value: Any, max_depth: int) -> None:
+def _register(
+    root: _PHPArray, name: str, value: Any, max_depth: int, too_deep: str = TOO_DEEP
+) -> None:
     """Store ``name=value`` into ``root`` like PHP's ``php_register_variable_ex`` (PHP 8).
 
     Leading spaces are dropped and a NUL ends the name; in the top-level name ``.`` and space
@@ -179,7 +182,7 @@ def _register(root: _PHPArray, name: str, value: Any, max_depth: int) -> None:
             index = name[start:close]
         level += 1
         if level + 1 > max_depth:  # the root counts as one level
-            raise _too_deep()
+            raise _too_deep(too_deep)
         nested = target.child(key)
         if nested is None:
             return
@@ -197,6 +200,7 @@ def parse_php_query(
     max_depth: int | None = None,
     encoding: str = "utf-8",
     errors: str = "replace",
+    too_deep: str = TOO_DEEP,
 ) -> dict[str, Any]:
     """Parse a query string or form body exactly like PHP's ``parse_str`` (spec §3, §4).
 
@@ -206,8 +210,9 @@ def parse_php_query(
     skipped and a pair without ``=`` has the value ``""``. Values are always strings.
     Percent-decoded bytes are decoded with ``encoding``/``errors`` (``errors="strict"`` raises
     ``UnicodeDecodeError``). Nesting deeper than ``max_depth`` (default ``MAX_NESTING_DEPTH``;
-    the top-level dict counts as 1) raises ``400 Request body nested too deeply.``, where PHP
-    would silently drop the variable. PHP's ``max_input_vars`` cap is not reproduced: the body
+    the top-level dict counts as 1) raises 400 with the message ``too_deep`` (``Request body
+    nested too deeply.``; the server passes ``QUERY_TOO_DEEP`` for the query string), where
+    PHP would silently drop the variable. PHP's ``max_input_vars`` cap is not reproduced: the body
     size limit bounds the work instead.
     """
     limit = _depth_limit(max_depth)
@@ -227,7 +232,7 @@ def parse_php_query(
         if not pair:
             continue
         name, sep, value = pair.partition(b"=" if isinstance(pair, bytes) else "=")
-        _register(root, decode(name), decode(value) if sep else "", limit)
+        _register(root, decode(name), decode(value) if sep else "", limit, too_deep)
     return _root_to_python(root)
 
 
@@ -397,6 +402,16 @@ def _xml_value(element: Element) -> Any:
     return result
 
 
+_XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{0,40})""")
+
+
+def _declared_encoding(body: bytes) -> str:
+    """libxml's wording for an XML declaration naming an encoding it cannot read."""
+    match = _XML_ENCODING_RE.match(body)
+    name = match.group(1).decode("ascii", "replace") if match else ""
+    return f"Unsupported encoding {name}".rstrip()
+
+
 class ServicesXMLParser(BaseParser):
     """XML via defusedxml (DTDs and entities refused with 406). An empty body is ``""``.
 
@@ -414,6 +429,9 @@ class ServicesXMLParser(BaseParser):
             root = SafeElementTree.fromstring(body, forbid_dtd=True)
         except DefusedXmlException:
             raise ServicesError(XML_FORBIDDEN, 406) from None
+        except (LookupError, ValueError):
+            # expat refuses the declared encoding before parsing (unknown or multi-byte).
+            raise ServicesError(f"Line 1, Col 1: {_declared_encoding(body)}", 406) from None
         except ParseError as exc:
             line, column = getattr(exc, "position", (0, 0))
             code = getattr(exc, "code", None)
@@ -478,6 +496,7 @@ __all__ = [
     "DEFAULT_PARSERS",
     "PARSERS",
     "PHPFormParser",
+    "QUERY_TOO_DEEP",
     "ServicesJSONParser",
     "ServicesMultiPartParser",
     "ServicesTextXMLParser",
