@@ -1,6 +1,7 @@
-"""App configuration: autodiscovers every installed app's ``resources.py``."""
+"""App configuration: the registry's system checks, then every installed app's ``resources.py``."""
 
 from django.apps import AppConfig
+from django.core import checks
 
 
 class EntityResourcesConfig(AppConfig):
@@ -8,7 +9,9 @@ class EntityResourcesConfig(AppConfig):
     verbose_name = "Entity resources"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .registry import autodiscover
+        from entity_resources import checks as entity_checks
+        from entity_resources.registry import autodiscover
 
-        autodiscover()
+        for check in entity_checks.CHECKS:
+            checks.register(check, checks.Tags.models)
+        autodiscover()  # registrations live in each app's resources.py, like admin.py

@@ -1,4 +1,7 @@
-"""System checks over the registry (ids ``entity_resources.E0xx`` and ``W0xx``)."""
+"""System checks over the registry (ids ``entity_resources.E0xx`` and ``W0xx``).
+
+Registered by ``EntityResourcesConfig.ready()`` (``CHECKS``), not on import.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from django.core import checks
 from .registry import site
 
 
-@checks.register(checks.Tags.models)
 def check_registered_models(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
     for options in site:
@@ -43,7 +45,6 @@ def check_registered_models(app_configs: Any = None, **kwargs: Any) -> list[chec
     return errors
 
 
-@checks.register(checks.Tags.models)
 def check_relationships(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A relationship serves the related model's rows with that model's registration."""
     warnings: list[checks.CheckMessage] = []
@@ -67,7 +68,6 @@ def check_relationships(app_configs: Any = None, **kwargs: Any) -> list[checks.C
     return warnings
 
 
-@checks.register(checks.Tags.models)
 def check_listing_indexes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Every order a registration lists rows in has an index serving it on its database.
 
@@ -101,3 +101,7 @@ def check_listing_indexes(app_configs: Any = None, **kwargs: Any) -> list[checks
                 )
             )
     return warnings
+
+
+#: The checks ``EntityResourcesConfig.ready()`` registers (all tagged ``models``).
+CHECKS = (check_registered_models, check_relationships, check_listing_indexes)

@@ -18,7 +18,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from services_api.auth.tokens import assign_new_key, revoke_api_key, rotate_api_key
-from services_api.constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from services_api.constants import (
+    OPERATIONS,
+    auth_method_choices,
+    formatter_choices,
+    parser_choices,
+)
 from services_api.endpoints.portable import (
     EndpointImportError,
     dump,
@@ -48,13 +53,13 @@ def _checkboxes(choices, label: str, help_text: str = "") -> forms.MultipleChoic
 
 
 class EndpointForm(forms.ModelForm):
-    authentication = _checkboxes(AUTH_METHODS, "Authentication")
-    formatters = _checkboxes(FORMATTER_CHOICES, "Response formatters")
+    authentication = _checkboxes(auth_method_choices, "Authentication")
+    formatters = _checkboxes(formatter_choices, "Response formatters")
     default_format = forms.ChoiceField(
-        choices=FORMATTER_CHOICES,
+        choices=formatter_choices,
         help_text="What a request without a format suffix or a deciding Accept header gets.",
     )
-    parsers = _checkboxes(PARSER_CHOICES, "Request parsers")
+    parsers = _checkboxes(parser_choices, "Request parsers")
 
     class Meta:
         model = Endpoint

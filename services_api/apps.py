@@ -1,6 +1,13 @@
-"""App configuration: wires settings reloads and system checks at start-up."""
+"""App configuration: everything ``services_api`` hooks into Django is wired here, explicitly.
+
+Importing a ``services_api`` module registers nothing; ``ready()`` connects the settings reload
+and the endpoint-cache signals, registers the system checks, adds the Drupal resources and then
+imports every installed app's ``resources.py`` (custom resources, like ``admin.py``).
+"""
 
 from django.apps import AppConfig
+from django.core import checks
+from django.core.signals import setting_changed
 
 
 class ServicesApiConfig(AppConfig):
@@ -9,19 +16,15 @@ class ServicesApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported for their side effects: registering checks, signal receivers, the
-        # authenticators (tokens), the built-in user/system resources and the
-        # entity_* resources (drupal.entity).
-        from services_api import checks  # noqa: F401
-        from services_api import settings as _settings  # noqa: F401
-        from services_api.auth import tokens  # noqa: F401
-        from services_api.drupal import (  # noqa: F401
-            comment,
-            core,
-            entity,
-            file,
-            system,
-            taxonomy,
-            user,
-        )
-        from services_api.endpoints import signals  # noqa: F401
+        from services_api import checks as services_checks
+        from services_api.drupal import register_drupal_resources
+        from services_api.endpoints import signals
+        from services_api.resources import autodiscover, registry
+        from services_api.settings import reload_settings
+
+        setting_changed.connect(reload_settings, dispatch_uid="services_api.settings")
+        signals.connect()
+        for check in services_checks.CHECKS:
+            checks.register(check, checks.Tags.compatibility)
+        register_drupal_resources(registry)
+        autodiscover()

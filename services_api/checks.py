@@ -1,4 +1,7 @@
-"""System checks for ``services_api`` (ids ``services_api.E0xx`` / ``W0xx``)."""
+"""System checks for ``services_api`` (ids ``services_api.E0xx`` / ``W0xx``).
+
+Registered by ``ServicesApiConfig.ready()`` (``CHECKS``), not on import.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,14 @@ from typing import Any
 
 from django.core import checks
 
-from services_api.settings import SETTINGS_NAME, services_settings
+from services_api.settings import (
+    IMPORT_STRING_MAPS,
+    IMPORT_STRINGS,
+    SETTINGS_NAME,
+    services_settings,
+)
 
 
-@checks.register(checks.Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
     for key in services_settings.unknown_keys():
@@ -28,7 +35,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="services_api.E002",
             )
         )
-    for key in ("USER_PROFILE_FIELDS", "ROOT_VIEW"):
+    for key in sorted(IMPORT_STRINGS | IMPORT_STRING_MAPS):
         try:
             getattr(services_settings, key)
         except ImportError as exc:
@@ -39,3 +46,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 )
             )
     return errors
+
+
+#: The checks ``ServicesApiConfig.ready()`` registers (tagged ``compatibility``).
+CHECKS = (check_settings,)

@@ -35,8 +35,38 @@ PARSER_CHOICES = [
 OPERATIONS = ("retrieve", "create", "update", "delete", "index")
 
 
+def _with_setting(builtin: list[tuple[str, str]], setting: str) -> list[tuple[str, str]]:
+    """The built-in choices the setting keeps (with their labels), then the names it adds."""
+    from services_api.settings import services_settings
+
+    available = getattr(services_settings, setting)
+    labels = dict(builtin)
+    return [(k, v) for k, v in builtin if k in available] + [
+        (name, name) for name in available if name not in labels
+    ]
+
+
+def auth_method_choices() -> list[tuple[str, str]]:
+    """Authentication methods an endpoint can enable (``SERVICES_API["AUTHENTICATORS"]``)."""
+    return _with_setting(AUTH_METHODS, "AUTHENTICATORS")
+
+
+def formatter_choices() -> list[tuple[str, str]]:
+    """Response formats an endpoint can enable (``SERVICES_API["FORMATTERS"]``)."""
+    return _with_setting(FORMATTER_CHOICES, "FORMATTERS")
+
+
+def parser_choices() -> list[tuple[str, str]]:
+    """Request parsers an endpoint can enable (``SERVICES_API["PARSERS"]``)."""
+    return _with_setting(PARSER_CHOICES, "PARSERS")
+
+
 def default_formatters() -> list[str]:
-    """New endpoints answer JSON and XML, as Drupal's (php/bencode are not provided)."""
+    """New endpoints answer JSON and XML, as Drupal's (php/bencode are not provided).
+
+    Services also enables yaml when Spyc is installed; yaml would then win ``Accept: */*``
+    with ``text/yaml`` and break "*/* -> XML" (spec §12.2), so yaml and jsonp are opt-in.
+    """
     return ["json", "xml"]
 
 

@@ -16,10 +16,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from services_api.constants import (
-    AUTH_METHODS,
     COUNT_MODES,
     ERROR_STYLES,
     RESPONSE_STYLES,
+    auth_method_choices,
     default_formatters,
     default_parsers,
 )
@@ -126,7 +126,7 @@ class Endpoint(models.Model):
             errors["page_size"] = "The default page size cannot exceed the maximum."
         if self.default_format and self.formatters and self.default_format not in self.formatters:
             errors["default_format"] = "The default format must be one of the enabled formatters."
-        unknown = sorted(set(self.authentication or ()) - {key for key, _ in AUTH_METHODS})
+        unknown = sorted(set(self.authentication or ()) - dict(auth_method_choices()).keys())
         if unknown:
             errors["authentication"] = f"Unknown authentication method(s): {', '.join(unknown)}."
         others = Endpoint.objects.exclude(pk=self.pk).values_list("path", flat=True)

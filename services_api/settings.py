@@ -2,15 +2,16 @@
 
 Follows DRF's ``api_settings`` pattern: a dict of documented defaults, lazy attribute access,
 import strings resolved on first use, and a reload whenever Django's ``setting_changed`` signal
-fires (so ``override_settings`` in tests and settings edits at runtime are both honoured).
+fires (``reload_settings``, connected in ``AppConfig.ready()``), so ``override_settings`` in
+tests and settings edits at runtime are both honoured.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
 from entity_resources.limits import MAX_NESTING_DEPTH
@@ -71,10 +72,36 @@ DEFAULTS: dict[str, Any] = {
     "FILE_ALLOWED_EXTENSIONS": "jpg jpeg gif png txt doc xls pdf ppt pps odt ods odp",
     # Site name used in ``WWW-Authenticate: Basic realm="..."``.
     "SITE_NAME": "Django",
+    # The swappable parts, by the name an endpoint enables them under: import strings of DRF
+    # authentication classes, renderers (by format) and parsers (by media type). A project's
+    # dict is merged over these, so it names only what it adds or replaces; ``None`` removes.
+    "AUTHENTICATORS": {
+        "session": "services_api.auth.authentication.SessionAuthentication",
+        "basic": "services_api.auth.authentication.BasicAuthentication",
+        "api_key": "services_api.auth.tokens.ApiKeyAuthentication",
+        "bearer": "services_api.auth.tokens.BearerAuthentication",
+    },
+    "FORMATTERS": {
+        "xml": "services_api.wire.renderers.DrupalXMLRenderer",
+        "json": "services_api.wire.renderers.ServicesJSONRenderer",
+        "jsonp": "services_api.wire.renderers.JSONPRenderer",
+        "yaml": "services_api.wire.renderers.YAMLRenderer",
+        # DRF's browsable API, for endpoints that enable it (negotiated on ``text/html``).
+        "api": "rest_framework.renderers.BrowsableAPIRenderer",
+    },
+    "PARSERS": {
+        "application/json": "services_api.wire.parsers.ServicesJSONParser",
+        "application/x-www-form-urlencoded": "services_api.wire.parsers.PHPFormParser",
+        "multipart/form-data": "services_api.wire.parsers.ServicesMultiPartParser",
+        "application/xml": "services_api.wire.parsers.ServicesXMLParser",
+        "text/xml": "services_api.wire.parsers.ServicesTextXMLParser",
+    },
 }
 
 # Settings holding dotted paths that are imported on access.
 IMPORT_STRINGS = frozenset({"USER_PROFILE_FIELDS", "ROOT_VIEW"})
+# Settings holding ``{name: dotted path}``, merged over the defaults and imported on access.
+IMPORT_STRING_MAPS = frozenset({"AUTHENTICATORS", "FORMATTERS", "PARSERS"})
 
 
 class ServicesSettings:
@@ -97,6 +124,13 @@ class ServicesSettings:
         value = self.user_settings.get(attr, self.defaults[attr])
         if attr in IMPORT_STRINGS and isinstance(value, str):
             value = import_string(value)
+        elif attr in IMPORT_STRING_MAPS:
+            merged = {**self.defaults[attr], **(self.user_settings.get(attr) or {})}
+            value = {
+                name: import_string(path) if isinstance(path, str) else path
+                for name, path in merged.items()
+                if path is not None
+            }
         self._cached.add(attr)
         setattr(self, attr, value)
         return value
@@ -115,11 +149,38 @@ class ServicesSettings:
 services_settings = ServicesSettings()
 
 
-def _reload(*, setting: str, **kwargs: Any) -> None:
+def reload_settings(*, setting: str, **kwargs: Any) -> None:
+    """``setting_changed`` receiver (connected by ``ServicesApiConfig.ready()``)."""
     if setting == SETTINGS_NAME:
         services_settings.reload()
 
 
-setting_changed.connect(_reload)
+class SettingMapping(Mapping):
+    """A read-only, always current view of a ``{name: class}`` setting (``AUTHENTICATORS``,
+    ``FORMATTERS``, ``PARSERS``), for the modules that look classes up by name."""
 
-__all__ = ["DEFAULTS", "ServicesSettings", "services_settings"]
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(services_settings, self.setting)[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(getattr(services_settings, self.setting))
+
+    def __len__(self) -> int:
+        return len(getattr(services_settings, self.setting))
+
+    def __repr__(self) -> str:
+        return f"<{self.setting}: {dict(self)!r}>"
+
+
+__all__ = [
+    "DEFAULTS",
+    "IMPORT_STRINGS",
+    "IMPORT_STRING_MAPS",
+    "ServicesSettings",
+    "SettingMapping",
+    "reload_settings",
+    "services_settings",
+]

@@ -121,3 +121,23 @@ def test_registry_version_changes_on_every_change(site):
     site.register(Gadget)
     site.unregister(Gadget)
     assert site.version == before + 2
+
+
+def test_decorator_registers_once():
+    before = entity_resources.site.version
+
+    @entity_resources.register(Gadget)
+    class GadgetResource(ResourceOptions):
+        fields = ["label"]
+
+    try:
+        # One registration: no default registration first, no unregister in between.
+        assert entity_resources.site.version == before + 1
+        assert isinstance(entity_resources.site.get_options(Gadget), GadgetResource)
+    finally:
+        entity_resources.unregister(Gadget)
+
+
+def test_plain_call_with_a_registered_model_raises_at_the_call():
+    with pytest.raises(AlreadyRegistered):
+        entity_resources.register(Widget, fields=["name"])

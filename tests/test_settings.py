@@ -35,3 +35,46 @@ def test_unknown_attribute_raises():
 def test_unknown_keys_are_listed():
     with override_settings(SERVICES_API={"MAX_BODY_BYTE": 1, "SITE_KEY": "x"}):
         assert services_settings.unknown_keys() == ["MAX_BODY_BYTE"]
+
+
+def test_every_setting_is_documented():
+    """docs/settings.md lists exactly the keys of DEFAULTS in its table."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "settings.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    documented = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])
+    }
+    assert documented == set(DEFAULTS)
+
+
+def test_swappable_parts_merge_over_the_defaults():
+    from rest_framework.renderers import JSONRenderer
+
+    from services_api.auth.authentication import AUTHENTICATORS
+    from services_api.wire.parsers import PARSERS
+    from services_api.wire.renderers import FORMATTERS
+
+    custom = {
+        "AUTHENTICATORS": {"basic": None},
+        "FORMATTERS": {"plainjson": "rest_framework.renderers.JSONRenderer"},
+        "PARSERS": {"text/xml": None},
+    }
+    with override_settings(SERVICES_API=custom):
+        assert set(AUTHENTICATORS) == {"session", "api_key", "bearer"}
+        assert FORMATTERS["plainjson"] is JSONRenderer
+        assert "json" in FORMATTERS
+        assert "text/xml" not in PARSERS
+    assert "basic" in AUTHENTICATORS and "text/xml" in PARSERS and "plainjson" not in FORMATTERS
+
+
+def test_an_added_formatter_is_served(client, make_endpoint):
+    custom = {"FORMATTERS": {"plainjson": "rest_framework.renderers.JSONRenderer"}}
+    with override_settings(SERVICES_API=custom):
+        make_endpoint("plain", formatters=["json", "plainjson"])
+        response = client.get("/plain/echo/1.plainjson")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {"op": "retrieve", "id": "1"}

@@ -25,6 +25,8 @@ from django.contrib.auth import authenticate, get_user
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from services_api.settings import SettingMapping
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -109,15 +111,8 @@ class BasicAuthentication(BaseAuthentication):
         return f'Basic realm="{services_settings.SITE_NAME}"'
 
 
-AUTHENTICATORS: dict[str, type[BaseAuthentication]] = {
-    "session": SessionAuthentication,
-    "basic": BasicAuthentication,
-}
-
-
-def register_authenticator(name: str, cls: type[BaseAuthentication]) -> None:
-    """Make another method selectable per endpoint (API keys and bearer tokens use this)."""
-    AUTHENTICATORS[name] = cls
+#: The methods an endpoint can enable, by name: a view of ``SERVICES_API["AUTHENTICATORS"]``.
+AUTHENTICATORS = SettingMapping("AUTHENTICATORS")
 
 
 __all__ = [
@@ -127,5 +122,4 @@ __all__ = [
     "SessionAuthentication",
     "csrf_token",
     "csrf_token_valid",
-    "register_authenticator",
 ]

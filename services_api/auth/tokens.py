@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 
-from services_api.auth.authentication import AuthenticationFailed, register_authenticator
+from services_api.auth.authentication import AuthenticationFailed
 from services_api.models import ApiKey, BearerToken
 from services_api.settings import services_settings
 
@@ -195,9 +195,6 @@ class BearerAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         return f'Bearer realm="{services_settings.SITE_NAME}"'
 
-
-register_authenticator("api_key", ApiKeyAuthentication)
-register_authenticator("bearer", BearerAuthentication)
 
 __all__ = [
     "API_KEY_HEADER",

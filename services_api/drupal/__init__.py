@@ -1,2 +1,38 @@
 """The Drupal resources: ``entity_*`` (Services Entity), the core-style ``node``, ``comment`` and
-``taxonomy_*`` resources, and the built-in ``user`` and ``system`` resources (spec section 8)."""
+``taxonomy_*`` resources, and the built-in ``user`` and ``system`` resources (spec section 8).
+
+Importing these modules registers nothing: ``ServicesApiConfig.ready()`` calls
+``register_drupal_resources``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register_drupal_resources(registry: Any) -> None:
+    """Add the built-in ``user``/``system`` resources and the generated ``entity_*`` and
+    core-style resources (``node``, ``comment``, ``taxonomy_*``, ``file``; rebuilt whenever the
+    model registry changes) to ``registry``."""
+    import entity_resources
+    from services_api.drupal import comment, core, entity, file, system, taxonomy, user
+
+    # The classes serving registrations with these core names (node's is core's own).
+    # A host's resources.py, imported after this, may replace them.
+    core.CORE_RESOURCE_CLASSES.update(
+        {
+            "comment": comment.CommentResource,
+            "taxonomy_term": taxonomy.TermResource,
+            "taxonomy_vocabulary": taxonomy.VocabularyResource,
+            "file": file.FileResource,
+        }
+    )
+    file.add_node_files()  # node's attach_file and files
+    registry.register(user.UserResource)
+    registry.register(system.SystemResource)
+    registry_version = lambda: entity_resources.site.version  # noqa: E731
+    registry.add_provider(entity.build_entity_resources, key=registry_version)
+    registry.add_provider(core.build_core_resources, key=registry_version)
+
+
+__all__ = ["register_drupal_resources"]

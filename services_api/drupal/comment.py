@@ -28,7 +28,7 @@ from django.utils import timezone
 import entity_resources
 from entity_resources.options import ResourceOptions
 from entity_resources.query import base_queryset
-from services_api.drupal.core import CORE_RESOURCE_CLASSES, CoreResource, core_schema
+from services_api.drupal.core import CoreResource, core_schema
 from services_api.drupal.fields import field_value
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, action
@@ -178,7 +178,5 @@ class CommentResource(CoreResource):
 def _has_field(model, name: str) -> bool:
     return any(f.name == name for f in model._meta.concrete_fields)
 
-
-CORE_RESOURCE_CLASSES["comment"] = CommentResource
 
 __all__ = ["COMMENT_NODE_OPEN", "NEW_LIMIT", "CommentResource", "comment_statistics"]

@@ -65,7 +65,7 @@ from entity_resources.writing import create_entities, delete_entity, update_enti
 from services_api.drupal.entity import EntityAccess
 from services_api.drupal.fields import field_array, field_item, field_value
 from services_api.exceptions import ServicesError
-from services_api.resources import Arg, Resource, operation, registry, relationship
+from services_api.resources import Arg, Resource, operation, relationship
 from services_api.server.errors import access_denied
 from services_api.settings import services_settings
 from services_api.wire.parsers import unwrap
@@ -735,8 +735,6 @@ def core_resource_for(options: ResourceOptions) -> CoreResource:
 def build_core_resources() -> list[Resource]:
     return [core_resource_for(o) for o in entity_resources.site if o.core_name]
 
-
-registry.add_provider(build_core_resources, key=lambda: entity_resources.site.version)
 
 __all__ = [
     "CORE_RESOURCE_CLASSES",

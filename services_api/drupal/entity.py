@@ -57,7 +57,7 @@ from entity_resources.writing import (
     update_entity,
 )
 from services_api.exceptions import ServicesError
-from services_api.resources import Arg, Resource, operation, registry, relationship
+from services_api.resources import Arg, Resource, operation, relationship
 from services_api.resources.arguments import coerce
 from services_api.resources.results import Result
 from services_api.server.errors import access_denied
@@ -420,8 +420,6 @@ def resource_for(options: ResourceOptions, base: type[EntityResource] = EntityRe
 def build_entity_resources() -> list[Resource]:
     return [resource_for(options) for options in entity_resources.site]
 
-
-registry.add_provider(build_entity_resources, key=lambda: entity_resources.site.version)
 
 __all__ = [
     "EntityResource",

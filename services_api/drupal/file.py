@@ -28,7 +28,8 @@ the database write fails.
 
 File fields (``register_file_field``) give the ``node`` resource Drupal's ``attach_file``
 targeted action and ``files`` relationship (``node_resource.inc``); ``NodeFilesMixin`` is mixed
-into whatever class ``CORE_RESOURCE_CLASSES["node"]`` holds when this module is imported.
+into whatever class ``CORE_RESOURCE_CLASSES["node"]`` holds when ``AppConfig.ready()`` calls
+``add_node_files``.
 
 Access (``_file_resource_access``): an unknown fid is ``406 There is no file with ID <fid>``;
 view needs the model's ``view`` permission ("get any binary files") or owning the file; create
@@ -678,19 +679,18 @@ class NodeFilesMixin:
         return out
 
 
-def _add_node_files() -> None:
+def add_node_files() -> None:
+    """Mix ``NodeFilesMixin`` into the ``node`` resource class (from ``AppConfig.ready()``)."""
     base = CORE_RESOURCE_CLASSES.get("node")
     if base is not None and not issubclass(base, NodeFilesMixin):
         CORE_RESOURCE_CLASSES["node"] = type(base.__name__, (NodeFilesMixin, base), {})
 
 
-_add_node_files()
-CORE_RESOURCE_CLASSES["file"] = FileResource
-
 __all__ = [
     "FileField",
     "FileResource",
     "NodeFilesMixin",
+    "add_node_files",
     "file_fields",
     "register_file_field",
     "INSECURE_EXTENSIONS",

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from services_api.drupal.user import account_data, anonymous_data
 from services_api.models import SystemVariable
-from services_api.resources import Arg, Resource, action, register_resource
+from services_api.resources import Arg, Resource, action
 
 
 def can_read_variables(request, kwargs) -> bool:
@@ -39,7 +39,6 @@ def can_write_variables(request, kwargs) -> bool:
     )
 
 
-@register_resource
 class SystemResource(Resource):
     name = "system"
 

@@ -39,7 +39,6 @@ from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, fetch_m2m
 from services_api.drupal.core import (
-    CORE_RESOURCE_CLASSES,
     CoreResource,
     _m2m_spec,
     core_resource_for,
@@ -442,9 +441,6 @@ def _tree(rows: list[dict], id_key: str, parent: str, maxdepth: int | None) -> l
     walk(parent, 0)
     return tree
 
-
-CORE_RESOURCE_CLASSES["taxonomy_term"] = TermResource
-CORE_RESOURCE_CLASSES["taxonomy_vocabulary"] = VocabularyResource
 
 __all__ = [
     "SAVED_DELETED",

@@ -54,7 +54,6 @@ from services_api.resources import (
     Resource,
     action,
     operation,
-    register_resource,
     targeted_action,
 )
 from services_api.resources.results import Result
@@ -486,7 +485,6 @@ def _csv_values(value: Any) -> list[str]:
 # --------------------------------------------------------------------------- resource
 
 
-@register_resource
 class UserResource(Resource):
     """Drupal's ``user`` resource."""
 

@@ -40,7 +40,12 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from services_api.constants import AUTH_METHODS, FORMATTER_CHOICES, OPERATIONS, PARSER_CHOICES
+from services_api.constants import (
+    OPERATIONS,
+    auth_method_choices,
+    formatter_choices,
+    parser_choices,
+)
 from services_api.endpoints.drupal_export import (
     DrupalExportError,
     load_drupal_export,
@@ -96,9 +101,9 @@ RESOURCE_KINDS: dict[str, str] = {
 RESOURCE_KEYS = ("alias", *RESOURCE_KINDS, "throttle_rates")
 
 _LIST_CHOICES = {
-    "authentication": [key for key, _ in AUTH_METHODS],
-    "formatters": [key for key, _ in FORMATTER_CHOICES],
-    "parsers": [key for key, _ in PARSER_CHOICES],
+    "authentication": auth_method_choices,
+    "formatters": formatter_choices,
+    "parsers": parser_choices,
 }
 _TYPE_NAMES = {
     str: "a string",
@@ -368,7 +373,7 @@ def _prepare(config: Any, index: int, errors: list[str], skip_unknown: bool) -> 
         if kind is list:
             if not _check_names(value, f"{where}: {key}", errors):
                 continue
-            choices = _LIST_CHOICES[key]
+            choices = [name for name, _ in _LIST_CHOICES[key]()]
             unknown_values = [item for item in value if item not in choices]
             if unknown_values:
                 errors.append(

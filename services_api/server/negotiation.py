@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from services_api.exceptions import ServicesError
-from services_api.wire.renderers import FORMAT_MIME_TYPES, default_mime_type
+from services_api.wire.renderers import FORMATTERS, default_mime_type, mime_types
 
 _Params = tuple[tuple[str, str], ...]
 _Range = tuple[str, str, _Params, float]
@@ -131,7 +131,7 @@ def choose_format(
     the caller to add ``Vary: Accept``; the content type is then the negotiated mime type,
     otherwise the formatter's default one.
     """
-    usable = [fmt for fmt in enabled if fmt in FORMAT_MIME_TYPES]
+    usable = [fmt for fmt in enabled if fmt in FORMATTERS]
     if suffix and suffix != "0":
         if suffix not in usable:
             raise ServicesError(UNSUPPORTED_FORMAT, 406, empty_body=True)
@@ -141,7 +141,7 @@ def choose_format(
         if fmt is None:
             raise ServicesError(UNSUPPORTED_FORMAT, 406, empty_body=True)
         return fmt, default_mime_type(fmt), False
-    mime_format = {mime: fmt for fmt in usable for mime in FORMAT_MIME_TYPES[fmt]}
+    mime_format = {mime: fmt for fmt in usable for mime in mime_types(fmt)}
     mime = best_match(tuple(mime_format), accept)
     if not mime:
         raise ServicesError(UNSUPPORTED_FORMAT, 406, empty_body=True)

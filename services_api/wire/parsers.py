@@ -35,9 +35,10 @@ from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.parsers import BaseParser
 
+from services_api.constants import default_parsers
 from services_api.exceptions import ServicesError
 from services_api.server.negotiation import best_match
-from services_api.settings import services_settings
+from services_api.settings import SettingMapping, services_settings
 
 FORM_MIME = "application/x-www-form-urlencoded"
 TOO_DEEP = "Request body nested too deeply."
@@ -454,16 +455,11 @@ class ServicesTextXMLParser(ServicesXMLParser):
     media_type = "text/xml"
 
 
-PARSERS: dict[str, type[BaseParser]] = {
-    "application/json": ServicesJSONParser,
-    FORM_MIME: PHPFormParser,
-    "multipart/form-data": ServicesMultiPartParser,
-    "application/xml": ServicesXMLParser,
-    "text/xml": ServicesTextXMLParser,
-}
+#: Parser classes by media type: a view of ``SERVICES_API["PARSERS"]``.
+PARSERS = SettingMapping("PARSERS")
 
-# On for a new endpoint (spec §4): everything but form-urlencoded, as in Drupal.
-DEFAULT_PARSERS: tuple[str, ...] = tuple(mime for mime in PARSERS if mime != FORM_MIME)
+#: On for a new endpoint (spec §4; defined in ``constants.default_parsers``).
+DEFAULT_PARSERS: tuple[str, ...] = tuple(default_parsers())
 
 
 def select_parser(content_type: str | None, enabled: Sequence[str]) -> type[BaseParser]:

@@ -25,10 +25,12 @@ from uuid import UUID
 import orjson
 import yaml
 from django.utils.functional import Promise
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework_xml.renderers import XMLRenderer
 
+from services_api.constants import default_formatters
 from services_api.exceptions import ServicesError
+from services_api.settings import SettingMapping
 
 # --------------------------------------------------------------------------------------------
 # JSON
@@ -341,14 +343,8 @@ class YAMLRenderer(BaseRenderer):
 # --------------------------------------------------------------------------------------------
 # Registry
 
-FORMATTERS: dict[str, type[BaseRenderer]] = {
-    "xml": DrupalXMLRenderer,
-    "json": ServicesJSONRenderer,
-    "jsonp": JSONPRenderer,
-    "yaml": YAMLRenderer,
-    # DRF's browsable API, for endpoints that enable it (negotiated on ``text/html``).
-    "api": BrowsableAPIRenderer,
-}
+#: Renderer classes by format: a view of ``SERVICES_API["FORMATTERS"]``.
+FORMATTERS = SettingMapping("FORMATTERS")
 
 # Spec §5.1, in Services' order (negotiation ties break on the mime string, not this order).
 FORMAT_MIME_TYPES: dict[str, tuple[str, ...]] = {
@@ -359,10 +355,13 @@ FORMAT_MIME_TYPES: dict[str, tuple[str, ...]] = {
     "api": ("text/html",),
 }
 
-# Formatters on for a new endpoint. Services also enables php/bencode (not implemented here)
-# and yaml only when Spyc is installed; yaml would then win ``Accept: */*`` with ``text/yaml``
-# and break "*/* -> XML" (spec §12.2), so yaml and jsonp are opt-in.
-DEFAULT_FORMATTERS: tuple[str, ...] = ("json", "xml")
+#: Formatters on for a new endpoint (defined in ``constants.default_formatters``).
+DEFAULT_FORMATTERS: tuple[str, ...] = tuple(default_formatters())
+
+
+def mime_types(fmt: str) -> tuple[str, ...]:
+    """The media types format ``fmt`` answers to: Services' list, else its renderer's type."""
+    return FORMAT_MIME_TYPES.get(fmt) or (FORMATTERS[fmt].media_type,)
 
 
 def renderer_for(fmt: str) -> BaseRenderer:
@@ -385,6 +384,7 @@ __all__ = [
     "ServicesJSONRenderer",
     "YAMLRenderer",
     "default_mime_type",
+    "mime_types",
     "render_json",
     "render_jsonp",
     "render_xml",
