@@ -34,6 +34,7 @@ from .exceptions import (
     TooManyItems,
     UnknownProperties,
 )
+from .limits import to_int
 from .options import ResourceOptions
 from .permissions import check_object_access
 from .query import base_queryset, coerce_pk
@@ -230,7 +231,9 @@ def update_entities(
             continue
         try:
             pk = coerce_pk(options, sent)
-        except EntityNotFound:
+            if isinstance(pk, int):  # ASCII digits within a 64-bit column, as every id
+                pk = to_int(sent if isinstance(sent, int | str) else pk)
+        except (EntityNotFound, ValueError):
             errors[key] = {pk_name: [f"Entity {sent} not found."]}
             continue
         if str(pk) in seen:

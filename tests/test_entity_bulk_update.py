@@ -86,6 +86,12 @@ def test_one_bad_item_writes_nothing_and_names_item_and_field(client, data):
         ([{"title": "no id"}], {"0": {"id": ["This field is required."]}}),
         ([{"id": 999999, "title": "x"}], {"0": {"id": ["Entity 999999 not found."]}}),
         ([{"id": "abc", "title": "x"}], {"0": {"id": ["Entity abc not found."]}}),
+        (
+            [{"id": "99999999999999999999999", "title": "x"}],
+            {"0": {"id": ["Entity 99999999999999999999999 not found."]}},
+        ),
+        ([{"id": "١٢", "title": "x"}], {"0": {"id": ["Entity ١٢ not found."]}}),
+        ([{"id": True, "title": "x"}], {"0": {"id": ["Entity True not found."]}}),
         (["not an object"], {"0": {"non_field_errors": ["Expected an object of field values."]}}),
         ([{"id": "{first}", "colour": "red"}], {"0": {"colour": ["Unknown data property."]}}),
         (

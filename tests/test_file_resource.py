@@ -329,11 +329,13 @@ def test_retrieve_access_rules(client, media, users):
     assert denied.reason_phrase == ": Access denied for user other"
 
 
-@pytest.mark.parametrize("fid", ["999999", "abc"])
+@pytest.mark.parametrize("fid", ["999999", "abc", "²", "١٢", "99999999999999999999999", "-1"])
 def test_retrieve_unknown_fid_is_406(client, media, users, fid):
     response = client.get(f"/api/file/{fid}.json", **basic(users.viewer))
     assert response.status_code == 406
-    assert response.reason_phrase == f"Not Acceptable : There is no file with ID {fid}"
+    # The status line is Latin-1 (WSGI): other characters become "?"; the body keeps them.
+    shown = fid.encode("latin-1", "replace").decode("latin-1")
+    assert response.reason_phrase == f"Not Acceptable : There is no file with ID {shown}"
     assert body(response) == [f"There is no file with ID {fid}"]
 
 
@@ -702,9 +704,10 @@ def test_attach_file_access_and_missing_node(client, media, users, node):
     files = {"files[a]": ("a.png", PNG)}
     denied = attach(client, users.other, node.pk, files, field_name="field_image")
     assert denied.status_code == 403
-    missing = attach(client, users.uploader, 999999, files, field_name="field_image")
-    assert missing.status_code == 404
-    assert missing.reason_phrase == "Not found : Node 999999 could not be found"
+    for nid in ("999999", "99999999999999999999999", "²"):
+        missing = attach(client, users.uploader, nid, files, field_name="field_image")
+        assert missing.status_code == 404
+        assert missing.reason_phrase == f"Not found : Node {nid} could not be found"
     assert File.objects.count() == 0
     assert stored_files(media) == []
 

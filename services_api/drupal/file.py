@@ -54,6 +54,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from entity_resources.exceptions import EntityNotFound
+from entity_resources.limits import to_int
 from entity_resources.permissions import check_object_access, operation_allowed
 from entity_resources.query import base_queryset
 from entity_resources.writing import get_instance
@@ -90,6 +91,15 @@ def storage_name(uri: str) -> str:
     """``public://a/b.jpg`` -> ``a/b.jpg`` (the name in the storage)."""
     _, sep, rest = uri.partition("://")
     return rest if sep else uri
+
+
+def path_id(value: Any) -> int | None:
+    """A numeric id from the path (``entity_resources.limits.to_int``: ASCII digits, within a
+    64-bit column); ``None`` for anything else, which no row has."""
+    try:
+        return to_int(str(value), minimum=0)
+    except ValueError:
+        return None
 
 
 def format_size(size: int) -> str:
@@ -261,10 +271,10 @@ class FileResource(CoreResource):
         cache = request.__dict__.setdefault("_services_file_rows", {})
         key = str(fid)
         if key not in cache:
-            text = key.strip()
             row = None
-            if text.isdigit():
-                queryset = base_queryset(self.options, request).filter(pk=int(text))
+            pk = path_id(fid)
+            if pk is not None:
+                queryset = base_queryset(self.options, request).filter(pk=pk)
                 rows = self.rows(
                     request, queryset, list(self.schema.columns.values()), with_uri=False
                 )
@@ -375,7 +385,7 @@ class FileResource(CoreResource):
         name = storage_name(row.get("uri") or "")
         try:
             with transaction.atomic():
-                self.options.model._default_manager.filter(pk=int(str(fid).strip())).delete()
+                self.options.model._default_manager.filter(pk=path_id(fid)).delete()
                 transaction.on_commit(lambda: _delete_quietly(name))
         except ProtectedError:
             raise ServicesError(f"File {fid} is in use and cannot be deleted.", 406) from None
@@ -541,8 +551,7 @@ class NodeFilesMixin:
         return str(value or self.options.core_name or "")
 
     def visible_pk(self, request, nid: Any) -> Any:
-        text = str(nid).strip()
-        pk = int(text) if text.isdigit() else None
+        pk = path_id(nid)
         if pk is None or not base_queryset(self.options, request).filter(pk=pk).exists():
             raise self.not_found(nid)
         return pk
