@@ -41,25 +41,48 @@ class EntityError(APIException):
         return self.message
 
 
-class UnknownParameter(EntityError):
-    """A filter, sort or field name that is not allowed: ``406 Parameter <p> does not exist``."""
+class QueryError(EntityError):
+    """A bad index query (``entity_resources.grammar``); ``parameter`` names the query parameter
+    as the client wrote it (``page``, ``parameters[created][gte]``), ``detail`` says what is
+    wrong in a sentence that also reads well after Drupal's "Invalid query provided" prefix."""
+
+    def __init__(self, parameter: str, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.detail = detail
+
+
+class UnknownParameter(QueryError):
+    """A filter, sort or field name that is not allowed: ``406 Parameter <p> does not exist``.
+
+    ``where`` is the part of the query that named it (``fields``, ``parameters``, ``orderby``,
+    ``sort``, ``search``)."""
 
     status = 406
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Parameter {name} does not exist")
+    def __init__(self, name: str, where: str = "parameters") -> None:
+        if where == name:
+            detail = f"Unknown parameter {name!r}."
+        else:
+            detail = f"Unknown column {name!r} in {where}."
+        super().__init__(name, f"Parameter {name} does not exist", detail)
         self.name = name
+        self.where = where
 
 
-class BadParameter(EntityError):
-    """A known parameter with a bad operator or value: 400 naming the parameter."""
+class BadParameter(QueryError):
+    """A known parameter with a malformed value (page, pagesize, cursor, ...): 400 naming it."""
 
     status = 400
 
     def __init__(self, name: str, detail: str) -> None:
-        super().__init__(f"Invalid value for parameter {name}: {detail}")
+        super().__init__(name, f"Invalid value for parameter {name}: {detail}", detail)
         self.name = name
-        self.detail = detail
+
+
+class InvalidFilter(BadParameter):
+    """A filter (``parameters[x]``, ``options[parameters_op][x]``) with an operator or value the
+    column does not take: 400 on the entity resources, 406 "Invalid query" on core ones."""
 
 
 class EntityNotFound(EntityError):

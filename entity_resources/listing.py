@@ -1,6 +1,8 @@
-"""Index pages with a count mode, and keyset (cursor) pages: what the response styles build on.
+"""Index pages: page numbers with a count mode, or keyset (cursor) pages.
 
-``build_listing`` is ``query.build_index`` plus the two things big tables need:
+``build_listing`` parses the query with the one grammar (``entity_resources.grammar``), filters,
+orders, pages and renders; ``read_page`` does the same for an already parsed ``QuerySpec``.
+What big tables need is built in:
 
 * a **count mode** (``exact`` ``COUNT(*)``, ``estimated`` from PostgreSQL's planner statistics,
   ``none``) instead of a yes/no count;
@@ -35,10 +37,10 @@ from django.db import connections
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
 from .exceptions import BadParameter
-from .filtering import parse_index_params
+from .filtering import vocabulary_for
+from .grammar import PageSize, QuerySpec, parse_query
 from .options import ResourceOptions
 from .pagination import (
-    COUNT_MODES,
     BadCursor,
     count_rows,
     decode_cursor,
@@ -48,18 +50,30 @@ from .pagination import (
 )
 from .plan import MANY_TO_MANY, RenderContext, field_plan
 from .processors import row_builder
-from .query import IndexPage, fetch_m2m, index_queryset, value_columns
+from .query import base_queryset, fetch_m2m, value_columns
 
 
 @dataclass
-class Listing(IndexPage):
-    """An ``IndexPage`` that also says ``keyset`` (read after a cursor), ``next_cursor`` (the
-    cursor of the rows after this page, offset pages included; ``None`` on the last page) and
-    ``has_next`` (exact: one row past the page is read)."""
+class Listing:
+    """One page: ``rows``, ``total`` (``None`` unless counted), the ``spec`` it answers,
+    ``keyset`` (read after a cursor), ``next_cursor`` (the cursor of the rows after this page,
+    offset pages included; ``None`` on the last page) and ``has_next`` (exact: one row past
+    the page is read)."""
 
+    rows: list[dict]
+    total: int | None
+    spec: QuerySpec
     keyset: bool = False
     next_cursor: str | None = None
     has_next: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.spec.page
+
+    @property
+    def page_size(self) -> int:
+        return self.spec.page_size
 
 
 def _keyset_rows(
@@ -127,74 +141,80 @@ def build_listing(
     request: Any,
     context: RenderContext,
     *,
-    page_size: int = 20,
-    max_page_size: int = 100,
+    page_size: PageSize | None = None,
     plain_query_filters: bool = False,
     count_mode: str = "none",
     processor: str | None = None,
     queryset: QuerySet | None = None,
 ) -> Listing:
-    """Parse, filter, order, page (by number or by ``cursor``), count by ``count_mode``, render.
-
-    Raises ``UnknownParameter`` / ``BadParameter`` (a bad ``cursor`` is a ``BadParameter``
-    naming ``cursor``; ``page`` cannot be combined with a cursor).
-    """
-    if count_mode not in COUNT_MODES:
-        raise ValueError(f"count_mode must be one of {', '.join(COUNT_MODES)}")
-    processor = processor or options.processor
-    params = parse_index_params(
-        options,
+    """Parse ``query`` (raises a ``QueryError`` naming the parameter), then ``read_page``."""
+    spec = parse_query(
+        vocabulary_for(options),
         query,
         page_size=page_size,
-        max_page_size=max_page_size,
-        plain_query_filters=plain_query_filters,
+        plain_filters=plain_query_filters,
+        count=count_mode,
     )
-    cursor = query.get("cursor")
-    ordering = keyset_ordering(params.ordering, options.pk_name)
-    params.ordering = ordering
-    if cursor is None:
+    return read_page(options, spec, request, context, processor=processor, queryset=queryset)
+
+
+def read_page(
+    options: ResourceOptions,
+    spec: QuerySpec,
+    request: Any,
+    context: RenderContext,
+    *,
+    processor: str | None = None,
+    queryset: QuerySet | None = None,
+) -> Listing:
+    """Filter, order, page (by number or by ``spec.cursor``), count by ``spec.count``, render.
+
+    ``queryset`` replaces the base queryset (relationships pass the parent's related rows; the
+    hook must already be applied). A bad cursor is a ``BadParameter`` naming ``cursor``.
+    """
+    processor = processor or options.processor
+    if queryset is None:
+        queryset = base_queryset(options, request)
+    ordering = keyset_ordering(spec.ordering, options.pk_name)
+    spec.ordering = ordering
+    if spec.cursor is None:
         # OFFSET semantics, but the page also says where the keyset walk continues (the
         # ordering values of its last row ride along in the same query).
-        ordered = index_queryset(options, params, request, queryset)
-        start = params.page * params.page_size
+        ordered = spec.apply(queryset)
         rows, last = _keyset_rows(
-            options, ordered, params.fields, context, processor, ordering, params.page_size, start
+            options, ordered, spec.fields, context, processor, ordering, spec.page_size, spec.offset
         )
-        total = count_rows(ordered, count_mode)
+        total = count_rows(ordered, spec.count)
         return Listing(
             rows=rows,
             total=total,
-            params=params,
+            spec=spec,
             next_cursor=encode_cursor(ordering, last) if last is not None else None,
             has_next=last is not None,
         )
 
-    if not isinstance(cursor, str):
-        raise BadParameter("cursor", "expected the cursor of a previous page.")
-    if params.page:
-        raise BadParameter("page", "cannot be combined with cursor.")
-    filtered = index_queryset(options, params, request, queryset)
+    filtered = spec.apply(queryset)
     after = filtered
-    if cursor:
+    if spec.cursor:
         try:
-            values = decode_cursor(cursor, ordering)
+            values = decode_cursor(spec.cursor, ordering)
             after = filtered.filter(keyset_filter(ordering, values))
         except (BadCursor, ValidationError, ValueError, TypeError) as error:
             message = str(error) if isinstance(error, BadCursor) else "cursor is not valid"
             raise BadParameter("cursor", f"{message}.") from None
     rows, last = _keyset_rows(
-        options, after, params.fields, context, processor, ordering, params.page_size
+        options, after, spec.fields, context, processor, ordering, spec.page_size
     )
-    total = count_rows(filtered, count_mode)
+    total = count_rows(filtered, spec.count)
     next_cursor = encode_cursor(ordering, last) if last is not None else None
     return Listing(
         rows=rows,
         total=total,
-        params=params,
+        spec=spec,
         keyset=True,
         next_cursor=next_cursor,
         has_next=next_cursor is not None,
     )
 
 
-__all__ = ["Listing", "build_listing"]
+__all__ = ["Listing", "build_listing", "read_page"]

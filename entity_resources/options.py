@@ -14,25 +14,9 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 
+from .grammar import LOOKUPS, total_ordering
+
 PROCESSORS = ("generic", "clean")
-#: Lookups ``filter_fields`` may allow (``parameters[x][<lookup>]=v``).
-LOOKUPS = (
-    "exact",
-    "iexact",
-    "in",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "contains",
-    "icontains",
-    "startswith",
-    "istartswith",
-    "endswith",
-    "iendswith",
-    "isnull",
-    "range",
-)
 
 
 class ResourceOptions:
@@ -150,13 +134,7 @@ class ResourceOptions:
         in the direction of the last key unless a key already is the pk: ``["-created"]`` ->
         ``["-created", "-id"]``. One direction throughout lets one index serve an ordering
         and its reverse, and lets keyset pages continue with a row-value comparison."""
-        pk = self.pk_name
-        ordering = [key.replace(".", "__") for key in keys]
-        names = {pk, "pk", self.opts.pk.attname}
-        if not any(key.lstrip("-") in names for key in ordering):
-            descending = bool(ordering) and ordering[-1].startswith("-")
-            ordering.append(f"-{pk}" if descending else pk)
-        return ordering
+        return total_ordering(keys, self.pk_name, self.opts.pk.attname)
 
     def default_ordering(self) -> list[str]:
         """The order of an index without ``sort``: ``ordering``, else the model's

@@ -26,7 +26,7 @@ import orjson
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
-COUNT_MODES = ("exact", "estimated", "none")
+from .grammar import COUNT_MODES
 
 
 class BadCursor(ValueError):

@@ -9,16 +9,13 @@ Public functions (used by the Services adapter, the public viewsets, and the cor
 resources built on top):
 
 - ``base_queryset(options, request)``: default manager + ``queryset_hook``.
-- ``index_queryset(options, params, request, queryset=None)``: filtered and ordered, unsliced.
 - ``render_rows(options, queryset, fields, context, processor=None)``: rows of a queryset.
-- ``build_index(options, query, request, context, ...) -> IndexPage``.
 - ``retrieve_row(options, pk, request, context, ...) -> dict``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +24,8 @@ from django.db.models import QuerySet
 
 from .compiled import PLACEHOLDER, compiled
 from .exceptions import EntityNotFound
-from .filtering import IndexParams, apply_filters, parse_fields, parse_index_params
+from .filtering import vocabulary_for
+from .grammar import parse_fields
 from .options import ResourceOptions
 from .plan import FOREIGN_KEY, MANY_TO_MANY, FieldSpec, RenderContext, field_plan
 from .processors import row_builder
@@ -107,71 +105,6 @@ def render_rows(
     return [build(row, m2m) for row in raw]
 
 
-def index_queryset(
-    options: ResourceOptions,
-    params: IndexParams,
-    request: Any = None,
-    queryset: QuerySet | None = None,
-) -> QuerySet:
-    """The filtered, searched and ordered queryset of an index (not sliced)."""
-    if queryset is None:
-        queryset = base_queryset(options, request)
-    queryset = apply_filters(options, queryset, params)
-    return queryset.order_by(*params.ordering)
-
-
-@dataclass
-class IndexPage:
-    """One page of an index: ``rows``, ``total`` (``None`` unless counted), the params used."""
-
-    rows: list[dict]
-    total: int | None
-    params: IndexParams
-
-    @property
-    def page(self) -> int:
-        return self.params.page
-
-    @property
-    def page_size(self) -> int:
-        return self.params.page_size
-
-
-def build_index(
-    options: ResourceOptions,
-    query: dict[str, Any],
-    request: Any,
-    context: RenderContext,
-    *,
-    page_size: int,
-    max_page_size: int,
-    plain_query_filters: bool = False,
-    count: bool = False,
-    processor: str | None = None,
-    queryset: QuerySet | None = None,
-) -> IndexPage:
-    """Parse ``query`` (PHP-bracket-parsed dict), filter, order, page and render.
-
-    Raises ``UnknownParameter`` / ``BadParameter`` for bad input. ``count=True`` adds one
-    ``COUNT`` query and fills ``total``. ``queryset`` replaces the base queryset (relationships
-    pass the parent's related rows; the hook must already be applied).
-    """
-    params = parse_index_params(
-        options,
-        query,
-        page_size=page_size,
-        max_page_size=max_page_size,
-        plain_query_filters=plain_query_filters,
-    )
-    ordered = index_queryset(options, params, request, queryset)
-    start = params.page * params.page_size
-    rows = render_rows(
-        options, ordered[start : start + params.page_size], params.fields, context, processor
-    )
-    total = ordered.count() if count else None
-    return IndexPage(rows=rows, total=total, params=params)
-
-
 def rows_by_pk(
     options: ResourceOptions,
     pks: Sequence[Any],
@@ -222,7 +155,7 @@ def retrieve_row(
     ``fields`` or ``query`` (``fields=a,b`` / ``return[a]=1``) choose the fields.
     """
     if fields is None and query:
-        fields = parse_fields(options, query)
+        fields = parse_fields(vocabulary_for(options), query)
     pk_value = coerce_pk(options, pk)
     if queryset is None and type(pk_value) is int and -(2**63) < pk_value < 2**63:
         row = _retrieve_compiled(options, pk_value, request, context, fields, processor)
@@ -285,12 +218,9 @@ def _retrieve_compiled(
 
 
 __all__ = [
-    "IndexPage",
     "base_queryset",
-    "build_index",
     "coerce_pk",
     "fetch_m2m",
-    "index_queryset",
     "render_rows",
     "retrieve_row",
     "rows_by_pk",

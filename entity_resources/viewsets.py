@@ -3,7 +3,7 @@
 ``viewset_for(Article)`` returns an ``EntityViewSet`` subclass (cached per registry version)
 that a host project can route with a DRF router, subclass or wrap; it renders in DRF's
 browsable API. It reads and writes through the same functions as the Services endpoints
-(``query.build_index``, ``query.retrieve_row``, ``writing.*``), so both paths answer the same
+(``listing.build_listing``, ``query.retrieve_row``, ``writing.*``), so both paths answer the same
 rows::
 
     router = routers.DefaultRouter()
@@ -29,15 +29,14 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from .exceptions import EntityError
+from .grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageSize
 from .limits import MAX_NESTING_DEPTH
+from .listing import build_listing
 from .options import ResourceOptions
 from .permissions import EntityPermission
 from .plan import RenderContext
-from .query import base_queryset, build_index, retrieve_row, rows_by_pk
+from .query import base_queryset, retrieve_row, rows_by_pk
 from .writing import create_entities, delete_entity, get_instance, serializer_for, update_entity
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 _KEY_RE = re.compile(r"\[([^\]]*)\]")
 
@@ -123,13 +122,12 @@ class EntityViewSet(viewsets.ModelViewSet):
         return RenderContext(uri_builder=uri)
 
     def list(self, request, *args, **kwargs):
-        page = build_index(
+        page = build_listing(
             self.entity_options,
             nested_query(request.query_params),
             request,
             self.get_render_context(),
-            page_size=self.page_size,
-            max_page_size=self.max_page_size,
+            page_size=PageSize(self.page_size, self.max_page_size),
             processor=self.processor,
         )
         return Response(page.rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from entity_resources import grammar
+
 AUTH_METHODS = [
     ("session", "Session (cookie + X-CSRF-Token)"),
     ("basic", "HTTP Basic"),
@@ -17,7 +19,8 @@ ERROR_STYLES = [
     ("drupal_legacy", "Drupal Services 3.0-3.7 ('401 Unauthorized: msg')"),
     ("problem", "RFC 7807 application/problem+json"),
 ]
-COUNT_MODES = [("exact", "Exact COUNT"), ("estimated", "Planner estimate"), ("none", "No count")]
+_COUNT_LABELS = {"exact": "Exact COUNT", "estimated": "Planner estimate", "none": "No count"}
+COUNT_MODES = [(mode, _COUNT_LABELS[mode]) for mode in grammar.COUNT_MODES]
 FORMATTER_CHOICES = [
     ("json", "json"),
     ("xml", "xml"),

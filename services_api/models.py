@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from entity_resources.grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services_api.constants import (
     COUNT_MODES,
     ERROR_STYLES,
@@ -101,8 +102,12 @@ class Endpoint(models.Model):
     )
     response_style = models.CharField(max_length=16, choices=RESPONSE_STYLES, default="services")
     error_style = models.CharField(max_length=16, choices=ERROR_STYLES, default="drupal")
-    page_size = models.PositiveIntegerField(default=20, help_text="Default index page size.")
-    max_page_size = models.PositiveIntegerField(default=100, help_text="Largest index page size.")
+    page_size = models.PositiveIntegerField(
+        default=DEFAULT_PAGE_SIZE, help_text="Default index page size."
+    )
+    max_page_size = models.PositiveIntegerField(
+        default=MAX_PAGE_SIZE, help_text="Largest index page size."
+    )
     count_mode = models.CharField(max_length=16, choices=COUNT_MODES, default="exact")
     plain_query_filters = models.BooleanField(
         default=False, help_text="Accept filters as plain query parameters (?uid=200)."

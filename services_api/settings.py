@@ -56,13 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "USER_ROLE_ID_OFFSET": 2,
     # Import string of a view serving ``/`` when the request has no ``?q=`` (the host's home).
     "ROOT_VIEW": None,
-    # Services Entity index page sizes (spec §10): default and hard maximum.
-    "ENTITY_DEFAULT_PAGESIZE": 20,
-    "ENTITY_MAX_PAGESIZE": 100,
     # Most entities one bulk create or bulk update (a JSON list body) may carry; more is a 413.
     "ENTITY_MAX_BULK_ITEMS": 100,
-    # Core-style (node/comment/...) index default page size (spec §9).
-    "CORE_DEFAULT_PAGESIZE": 20,
     # File resource (docs/core-resources.md): alias in Django's ``STORAGES`` holding the bytes,
     # the largest file accepted (decoded bytes; a larger one is a 413), and the extensions a
     # file name may end with (Services' ``services_allowed_extensions``). Executable

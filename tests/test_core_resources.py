@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from entity_resources.options import ResourceOptions
 from project.demo.models import Article, Comment, Tag, Vocabulary
-from services_api.drupal.core import INVALID_QUERY
+from services_api.drupal.query import INVALID_QUERY
 from tests.entity_helpers import basic, body, make_data, make_user, send
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +266,13 @@ def test_empty_index_is_an_empty_list_with_200(client, data):
             "parameters[nid]=1&options[parameters_op][nid]=LIKE",
             "Operator LIKE needs a text column, not nid.",
         ),
-        ("parameters[title][x]=1", "Unexpected nested value for parameter title."),
+        (
+            "parameters[title][x]=1",
+            "Unknown operator 'x' for parameter title; use one of "
+            "exact, iexact, in, gt, gte, lt, lte, contains, icontains, startswith, istartswith, "
+            "endswith, iendswith, isnull, range.",
+        ),
+        ("parameters[title][in][x]=1", "Unexpected nested value for parameter title."),
         ("parameters[title]=a%00", "Null characters are not allowed in parameter title."),
         (
             "parameters[title]=a%00&options[parameters_op][title]=LIKE",

@@ -7,9 +7,11 @@ from django.core.management import call_command
 
 from entity_resources import ResourceOptions, site
 from entity_resources.exceptions import BadParameter, EntityNotFound, UnknownParameter
-from entity_resources.filtering import filterset_for, parse_index_params
+from entity_resources.filtering import filterset_for, vocabulary_for
+from entity_resources.grammar import PageSize, parse_query
+from entity_resources.listing import build_listing
 from entity_resources.plan import RenderContext, format_datetime_utc
-from entity_resources.query import build_index, render_rows, retrieve_row, rows_by_pk
+from entity_resources.query import render_rows, retrieve_row, rows_by_pk
 from project.demo.models import Article
 from tests.entity_helpers import make_data
 from tests.testapp.models import Widget
@@ -62,10 +64,10 @@ def options():
     )
 
 
-def index(options, query, **kwargs):
-    kwargs.setdefault("page_size", 20)
-    kwargs.setdefault("max_page_size", 100)
-    return build_index(options, query, None, CONTEXT, **kwargs)
+def index(options, query, *, page_size=20, count=False, **kwargs):
+    policy = PageSize(page_size, 100)
+    mode = "exact" if count else "none"
+    return build_listing(options, query, None, CONTEXT, page_size=policy, count_mode=mode, **kwargs)
 
 
 def titles(options, query, **kwargs):
@@ -269,8 +271,8 @@ def test_pages(data, options):
 
 
 def test_pagesize_is_capped(options):
-    params = parse_index_params(options, {"pagesize": "5000"}, page_size=20, max_page_size=100)
-    assert params.page_size == 100
+    spec = parse_query(vocabulary_for(options), {"pagesize": "5000"}, page_size=PageSize(20, 100))
+    assert spec.page_size == 100
 
 
 def test_fields_trim_the_select(data, options, django_assert_num_queries):

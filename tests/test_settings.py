@@ -9,7 +9,7 @@ from services_api.settings import DEFAULTS, services_settings
 def test_defaults_apply_when_not_overridden():
     with override_settings(SERVICES_API={}):
         assert services_settings.MISSING_ARGUMENT_STATUS == 401
-        assert services_settings.ENTITY_MAX_PAGESIZE == DEFAULTS["ENTITY_MAX_PAGESIZE"] == 100
+        assert services_settings.MAX_BODY_BYTES == DEFAULTS["MAX_BODY_BYTES"] == 2 * 1024 * 1024
         assert services_settings.DEFAULT_RESPONSE_FORMAT == "json"
 
 

@@ -11,8 +11,9 @@ core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``ent
   not base-table columns: they appear in retrieve only, as lists of id strings.
 - **index**: ``fields=a,b``, ``parameters[col]=v`` (a comma list, CSV quotes protecting commas,
   means IN), ``options[parameters_op][col]=<SQL operator>``, ``options[orderby][col]=asc|desc``
-  (replaces the default order), ``page`` (0-based) and ``pagesize`` (silently capped at
-  ``SERVICES_API["CORE_DEFAULT_PAGESIZE"]``). Rows carry ``uri`` (alias-aware). Empty: ``[]``.
+  (replaces the default order), ``page`` (0-based) and ``pagesize`` (silently capped at the
+  endpoint's page size): the one grammar of ``entity_resources.grammar`` (docs/query.md) over
+  the Drupal column names. Rows carry ``uri`` (alias-aware). Empty: ``[]``.
   Unknown columns: ``406 Not Acceptable : Invalid query provided, double check that the fields and
   parameters you defined are correct and exist. <detail>``; bad operators too (named). One query.
 - **retrieve**: the row (``node`` adds the absolute ``path``); a missing or invisible row is
@@ -42,8 +43,6 @@ own (a subclass of ``CoreResource``) before the registry is first used.
 
 from __future__ import annotations
 
-import csv
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,36 +50,26 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Lookup, Q
 
 import entity_resources
-from entity_resources.exceptions import EntityNotFound, InvalidData
-from entity_resources.limits import MAX_OFFSET, parse_int, to_int
+from entity_resources.exceptions import EntityNotFound, InvalidData, QueryError
+from entity_resources.grammar import QueryColumn, Vocabulary, parse_query
 from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
 from entity_resources.writing import create_entities, delete_entity, update_entity
 from services_api.drupal.entity import EntityAccess
 from services_api.drupal.fields import field_array, field_item, field_value
+from services_api.drupal.query import page_size_policy, query_error
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, relationship
 from services_api.server.errors import access_denied
-from services_api.settings import services_settings
 from services_api.wire.parsers import unwrap
 
-INVALID_QUERY = (
-    "Invalid query provided, double check that the fields and parameters you defined are "
-    "correct and exist."
-)
 _ID = Arg("id", str, source="path", index=0)
 #: Rows a relationship answers when ``count`` is 0 or absent (Drupal's comments per page).
 RELATIONSHIP_DEFAULT_COUNT = 50
-
-
-def invalid_query(detail: str) -> ServicesError:
-    return ServicesError(f"{INVALID_QUERY} {detail}", 406)
 
 
 # -- columns ---------------------------------------------------------------------------------
@@ -214,220 +203,29 @@ def value_keys(columns: list[Column]) -> list[str]:
 # -- index queries ---------------------------------------------------------------------------
 
 
-class Like(Lookup):
-    """SQL ``LIKE`` with the client's own ``%``/``_`` wildcards (``\\`` escapes), case-insensitive
-    as Drupal's is on MySQL (collation) and PostgreSQL (``ILIKE``)."""
-
-    lookup_name = "services_like"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
-        if connection.vendor not in ("postgresql", "sqlite"):
-            lhs, rhs = f"UPPER({lhs})", f"UPPER({rhs})"
-        return f"{lhs} {operator} {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]
-
-
-_OPERATORS = {
-    "=": "exact",
-    "<=>": "exact",
-    "<>": "not_exact",
-    "!=": "not_exact",
-    ">": "gt",
-    ">=": "gte",
-    "<": "lt",
-    "<=": "lte",
-    "IN": "in",
-    "NOT IN": "not_in",
-    "LIKE": "like",
-    "NOT LIKE": "not_like",
-    "IS NULL": "isnull",
-    "IS NOT NULL": "notnull",
-    "BETWEEN": "between",
-}
+def _build_vocabulary(schema: CoreSchema) -> Vocabulary:
+    """Every base-table column filters (any operator) and sorts under its Drupal name."""
+    columns = {
+        name: QueryColumn(name, column.attname, column.field)
+        for name, column in schema.columns.items()
+    }
+    return Vocabulary(
+        fields=tuple(schema.columns),
+        filters=columns,
+        sorts=columns,
+        ordering=tuple(schema.ordering),
+        pk=schema.options.opts.pk.attname,
+    )
 
 
-def _csv(text: str) -> list[str]:
-    """Drupal's ``services_str_getcsv``: comma-separated, double quotes protect commas."""
-    if "," not in text and '"' not in text:
-        return [text]
-    try:
-        return next(csv.reader([text], skipinitialspace=False)) or [""]
-    except (csv.Error, StopIteration):
-        return [text]
+@lru_cache(maxsize=256)
+def _vocabulary(options: ResourceOptions, version: int) -> Vocabulary:
+    return _build_vocabulary(_schema(options, version))
 
 
-def _like_q(path: str, pattern: str) -> Q:
-    """``LIKE pattern`` as portable lookups when the pattern allows, else the ``Like`` lookup."""
-    tokens: list[str] = []  # literal chars, "%" or "_" wildcards
-    literal = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            literal.append(pattern[i + 1])
-            i += 2
-            continue
-        if char in "%_":
-            tokens.append("".join(literal))
-            tokens.append(char)
-            literal = []
-        else:
-            literal.append(char)
-        i += 1
-    tokens.append("".join(literal))
-    wildcards = tokens[1::2]
-    texts = tokens[0::2]
-    if "_" not in wildcards and all(t == "" for t in texts[1:-1]):
-        lead = len(wildcards) > 0 and texts[0] == ""
-        trail = len(wildcards) > 0 and texts[-1] == ""
-        core = "".join(texts)
-        if not wildcards:
-            return Q(**{f"{path}__iexact": core})
-        if lead and trail:
-            return Q(**{f"{path}__icontains": core}) if core else Q(**{f"{path}__isnull": False})
-        if lead:
-            return Q(**{f"{path}__iendswith": core})
-        if trail:
-            return Q(**{f"{path}__istartswith": core})
-    return Q(Like(F(path), pattern))
-
-
-def _parse_value(column: Column, text: str) -> Any:
-    """A query value for ``column`` as Python; a bad value is a 406 naming the column."""
-    target = column.field
-    while target.is_relation:
-        target = target.target_field
-    try:
-        if isinstance(target, models.BooleanField):
-            lowered = text.strip().lower()
-            if lowered in ("1", "true"):
-                return True
-            if lowered in ("0", "false"):
-                return False
-            raise ValidationError("expected 1 or 0")
-        if isinstance(target, models.DateTimeField):
-            stripped = text.strip()
-            if stripped.lstrip("-").isdigit():
-                return datetime.datetime.fromtimestamp(to_int(stripped), tz=datetime.UTC)
-            value = target.to_python(stripped)
-            if value is not None and value.tzinfo is None:
-                value = value.replace(tzinfo=datetime.UTC)
-            return value
-        value = target.to_python(text)
-        if isinstance(target, models.IntegerField | models.AutoField) and value is not None:
-            target.run_validators(value)  # the column's range: no overflow errors (500s)
-        return value
-    except (ValidationError, ValueError, OverflowError, OSError):
-        raise invalid_query(f"Invalid value {text!r} for column {column.core}.") from None
-
-
-def _condition(column: Column, op: str, values: list[str]) -> Q:
-    path = column.attname
-    name = column.core
-
-    def one() -> Any:
-        if len(values) != 1:
-            raise invalid_query(f"Operator {op_label} on column {name} takes one value.")
-        return _parse_value(column, values[0])
-
-    op_label = op
-    kind = _OPERATORS[op]
-    if any("\x00" in value for value in values):
-        raise invalid_query(f"Null characters are not allowed in parameter {name}.")
-    if kind in ("exact", "not_exact", "in", "not_in"):
-        parsed = [_parse_value(column, v) for v in values]
-        if len(parsed) == 1 and kind in ("exact", "not_exact"):
-            q = Q(**{f"{path}__exact": parsed[0]})
-        else:
-            q = Q(**{f"{path}__in": parsed})
-        return ~q if kind in ("not_exact", "not_in") else q
-    if kind in ("gt", "gte", "lt", "lte"):
-        return Q(**{f"{path}__{kind}": one()})
-    if kind == "between":
-        if len(values) != 2:
-            raise invalid_query(f"Operator BETWEEN on column {name} takes two values.")
-        return Q(**{f"{path}__range": [_parse_value(column, v) for v in values]})
-    if kind == "isnull":
-        return Q(**{f"{path}__isnull": True})
-    if kind == "notnull":
-        return Q(**{f"{path}__isnull": False})
-    # LIKE / NOT LIKE: text columns only; several patterns are alternatives.
-    if not column.text:
-        raise invalid_query(f"Operator {op_label} needs a text column, not {name}.")
-    q = Q()
-    for value in values:
-        q |= _like_q(path, value)
-    return ~q if kind == "not_like" else q
-
-
-@dataclass
-class CoreQuery:
-    page: int
-    page_size: int
-    columns: list[Column]
-    condition: Q
-    ordering: list[str]
-
-
-def parse_core_query(schema: CoreSchema, query: dict[str, Any], page_size: int) -> CoreQuery:
-    """Validate a core index query (spec §9). ``pagesize`` is capped at ``page_size``."""
-    page = parse_int(query, "page", 0)
-    size = parse_int(query, "pagesize", page_size, minimum=1, maximum=page_size, cap=True)
-    if page * size > MAX_OFFSET:
-        raise ServicesError("Invalid value for parameter page: too large.", 400)
-    columns = list(schema.columns.values())
-    raw_fields = query.get("fields")
-    if raw_fields not in (None, ""):
-        if not isinstance(raw_fields, str):
-            raise invalid_query("fields must be a comma-separated list of columns.")
-        names = [n.strip() for n in raw_fields.split(",") if n.strip()]
-        if names and names != ["*"]:
-            columns = []
-            for name in names:
-                column = schema.columns.get(name)
-                if column is None:
-                    raise invalid_query(f"Unknown column {name!r} in fields.")
-                if column not in columns:
-                    columns.append(column)
-    options = query.get("options")
-    options = options if isinstance(options, dict) else {}
-    operators = options.get("parameters_op")
-    operators = operators if isinstance(operators, dict) else {}
-    condition = Q()
-    parameters = query.get("parameters")
-    if parameters not in (None, ""):
-        if not isinstance(parameters, dict):
-            raise invalid_query("parameters must be given as parameters[column]=value.")
-        for name, value in parameters.items():
-            column = schema.columns.get(name)
-            if column is None:
-                raise invalid_query(f"Unknown column {name!r} in parameters.")
-            raw_op = operators.get(name, "=")
-            op = " ".join(raw_op.split()).upper() if isinstance(raw_op, str) else ""
-            if op not in _OPERATORS:
-                raise invalid_query(f"Unknown operator {raw_op!r} for parameter {name}.")
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                values = value
-            elif isinstance(value, str):
-                values = _csv(value)
-            else:
-                raise invalid_query(f"Unexpected nested value for parameter {name}.")
-            condition &= _condition(column, op, values)
-    ordering: list[str] = []
-    orderby = options.get("orderby")
-    if isinstance(orderby, dict) and orderby:
-        for name, direction in orderby.items():
-            column = schema.columns.get(name)
-            if column is None:
-                raise invalid_query(f"Unknown column {name!r} in orderby.")
-            descending = isinstance(direction, str) and direction.strip().upper() == "DESC"
-            ordering.append(f"-{column.attname}" if descending else column.attname)
-        ordering = schema.options.total_ordering(ordering)
-    else:
-        ordering = list(schema.ordering)
-    return CoreQuery(page, size, columns, condition, ordering)
+def core_vocabulary(options: ResourceOptions) -> Vocabulary:
+    """What a core index query may name: the registration's Drupal columns (cached)."""
+    return _vocabulary(options, entity_resources.site.version)
 
 
 # -- access ----------------------------------------------------------------------------------
@@ -477,6 +275,8 @@ class CoreResource(EntityAccess, Resource):
             raise _form_errors(self.schema, error) from None
         except EntityNotFound:
             raise self.not_found(kwargs.get("id")) from None
+        except QueryError as error:
+            raise query_error(error, core=True) from None
 
     def not_found(self, item_id: Any) -> ServicesError:
         return ServicesError(f"{self.label} {item_id} could not be found", 404)
@@ -570,15 +370,16 @@ class CoreResource(EntityAccess, Resource):
 
     @operation("index", access="can_read")
     def index(self, request):
-        ctx = request.services
-        page_size = services_settings.CORE_DEFAULT_PAGESIZE
-        parsed = parse_core_query(self.schema, ctx.query, page_size)
-        queryset = (
-            base_queryset(self.options, request).filter(parsed.condition).order_by(*parsed.ordering)
+        spec = parse_query(
+            core_vocabulary(self.options),
+            request.services.query,
+            page_size=page_size_policy(request, core=True),
         )
-        start = parsed.page * parsed.page_size
-        sliced = queryset[start : start + parsed.page_size]
-        return self.rows(request, sliced, parsed.columns, with_uri=True)
+        queryset = spec.apply(base_queryset(self.options, request))
+        columns = self.schema.columns
+        wanted = [columns[name] for name in spec.fields] if spec.fields else list(columns.values())
+        sliced = queryset[spec.offset : spec.offset + spec.page_size]
+        return self.rows(request, sliced, wanted, with_uri=True)
 
     @operation("create", args=[Arg("data", None, whole_body=True)], access="can_create")
     def create(self, request, data):
@@ -738,15 +539,13 @@ def build_core_resources() -> list[Resource]:
 
 __all__ = [
     "CORE_RESOURCE_CLASSES",
-    "INVALID_QUERY",
     "CoreResource",
     "CoreSchema",
-    "Like",
     "NodeResource",
     "build_core_resources",
     "core_resource_for",
     "core_schema",
+    "core_vocabulary",
     "field_value",
-    "parse_core_query",
     "value_keys",
 ]

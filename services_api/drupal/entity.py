@@ -38,9 +38,10 @@ from __future__ import annotations
 from typing import Any
 
 import entity_resources
+from entity_resources.grammar import COUNT_MODES
 from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
-from entity_resources.pagination import COUNT_MODES, page_url, restws_envelope
+from entity_resources.pagination import page_url, restws_envelope
 from entity_resources.permissions import operation_allowed
 from entity_resources.plan import (
     FOREIGN_KEY,
@@ -49,13 +50,14 @@ from entity_resources.plan import (
     field_plan,
     related_uuid_path,
 )
-from entity_resources.query import IndexPage, base_queryset, retrieve_row, rows_by_pk
+from entity_resources.query import base_queryset, retrieve_row, rows_by_pk
 from entity_resources.writing import (
     create_entities,
     delete_entity,
     update_entities,
     update_entity,
 )
+from services_api.drupal.query import page_size_policy
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, relationship
 from services_api.resources.arguments import coerce
@@ -272,14 +274,13 @@ class EntityResource(EntityAccess, Resource):
             ctx.query,
             request,
             render_context(request),
-            page_size=ctx.endpoint.page_size or services_settings.ENTITY_DEFAULT_PAGESIZE,
-            max_page_size=ctx.endpoint.max_page_size or services_settings.ENTITY_MAX_PAGESIZE,
+            page_size=page_size_policy(request, core=False),
             plain_query_filters=ctx.endpoint.plain_query_filters,
             count_mode=count,
             queryset=queryset,
         )
 
-    def related_page(self, request, id, accessor: str) -> IndexPage:
+    def related_page(self, request, id, accessor: str) -> Listing:
         """Rows of the reverse relation ``accessor`` of entity ``id``, paged like index."""
         opts = self.options.opts
         rel = next(r for r in opts.related_objects if r.get_accessor_name() == accessor)
@@ -304,7 +305,7 @@ class EntityResource(EntityAccess, Resource):
             public_references(request, self.options, [row])
         return conditional(request, row)
 
-    def index_response(self, request, page: IndexPage | Listing) -> Any:
+    def index_response(self, request, page: Listing) -> Any:
         if is_restws(request):
             return self.restws_page(request, page, self.options)
         headers = self.page_headers(request, page)
@@ -312,7 +313,7 @@ class EntityResource(EntityAccess, Resource):
             raise ServicesError("No entities found.", 404, headers=headers)
         return conditional(request, page.rows, headers)
 
-    def relationship_response(self, request, page: IndexPage | Listing) -> Any:
+    def relationship_response(self, request, page: Listing) -> Any:
         if is_restws(request):
             return self.restws_page(request, page, None)
         return Result(page.rows, headers=self.page_headers(request, page))
@@ -329,7 +330,7 @@ class EntityResource(EntityAccess, Resource):
         return None
 
     # -- style helpers ------------------------------------------------------------------------
-    def page_headers(self, request, page: IndexPage | Listing) -> dict[str, str]:
+    def page_headers(self, request, page: Listing) -> dict[str, str]:
         """Services style: ``X-Total-Count`` when counted, ``Link: rel="next"`` on keyset pages."""
         headers: dict[str, str] = {}
         if page.total is not None:
@@ -345,7 +346,7 @@ class EntityResource(EntityAccess, Resource):
             headers["Link"] = f'<{url}>; rel="next"'
         return headers
 
-    def restws_page(self, request, page: IndexPage | Listing, options: Any) -> Result:
+    def restws_page(self, request, page: Listing, options: Any) -> Result:
         """The Course document's envelope; ``last`` only when counted."""
         if options is not None:
             public_references(request, options, page.rows)

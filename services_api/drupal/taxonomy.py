@@ -35,6 +35,7 @@ from django.utils.text import slugify
 
 import entity_resources
 from entity_resources.exceptions import InvalidData
+from entity_resources.grammar import page_number
 from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, fetch_m2m
@@ -43,9 +44,9 @@ from services_api.drupal.core import (
     _m2m_spec,
     core_resource_for,
     core_schema,
-    invalid_query,
 )
 from services_api.drupal.fields import field_value
+from services_api.drupal.query import invalid_query
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, action, registry
 from services_api.server.errors import access_denied
@@ -265,12 +266,8 @@ class TermResource(TaxonomyResource):
             )
         queryset = queryset.order_by(*self._node_order(node_schema, order))
         if pager:
-            page = request.services.query.get("page", "0")
-            if not isinstance(page, str) or not page.strip().isdigit():
-                raise ServicesError(
-                    "Invalid value for parameter page: expected a whole number >= 0.", 400
-                )
-            start = int(page) * SELECT_NODES_PAGE_SIZE
+            page = page_number(request.services.query.get("page"), SELECT_NODES_PAGE_SIZE)
+            start = page * SELECT_NODES_PAGE_SIZE
             queryset = queryset[start : start + SELECT_NODES_PAGE_SIZE]
         elif limit:
             queryset = queryset[:limit]

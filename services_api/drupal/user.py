@@ -17,10 +17,10 @@ never writable through the API.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import time
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -39,15 +39,16 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.http import http_date
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from entity_resources.limits import MAX_OFFSET, to_int
+from entity_resources.exceptions import QueryError
+from entity_resources.grammar import QueryColumn, Vocabulary, parse_query, truthy
 from services_api.auth.authentication import csrf_token
+from services_api.drupal.query import page_size_policy, query_error
 from services_api.exceptions import ServicesError
 from services_api.resources import (
     Arg,
@@ -63,16 +64,9 @@ ANONYMOUS_ROLE = {"1": "anonymous user"}
 AUTHENTICATED_ROLE = {"2": "authenticated user"}
 #: Keys the profile hook may not set: secrets, and what sanitising decides.
 PROTECTED_KEYS = frozenset({"pass", "password", "mail", "uid"})
-_TRUE = {"1", "true", "on", "yes"}
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def truthy(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return value is not None and str(value).strip().lower() in _TRUE
 
 
 def placeholder(value: Any) -> str:
@@ -415,27 +409,6 @@ INDEX_COLUMNS = {
     "status": "is_active",
 }
 TIME_COLUMNS = frozenset({"created", "access", "login"})
-OPERATORS = {
-    "=": "in",
-    "IN": "in",
-    "!=": "not_in",
-    "<>": "not_in",
-    "NOT IN": "not_in",
-    "<": "lt",
-    "<=": "lte",
-    ">": "gt",
-    ">=": "gte",
-    "LIKE": "like",
-    "NOT LIKE": "not_like",
-}
-
-
-def invalid_query(detail: str) -> ServicesError:
-    return ServicesError(
-        "Invalid query provided, double check that the fields and parameters you defined are "
-        f"correct and exist. {detail}",
-        406,
-    )
 
 
 def index_columns() -> dict[str, str]:
@@ -451,35 +424,28 @@ def index_columns() -> dict[str, str]:
     return columns
 
 
-def _convert(column: str, value: str) -> Any:
-    if column == "uid":
-        return to_int(value)
-    if column == "status":
-        return value.strip().lower() in _TRUE
-    if column in TIME_COLUMNS:
-        moment = datetime.fromtimestamp(to_int(value), tz=UTC)
-        return moment if settings.USE_TZ else timezone.make_naive(moment)
-    return value
+@lru_cache(maxsize=8)
+def _vocabulary(model: Any, with_mail: bool) -> Vocabulary:
+    pk = model._meta.pk
+    columns = {}
+    for column, path in index_columns().items():
+        if column == "mail" and not with_mail:
+            continue
+        field = pk if path == "pk" else model._meta.get_field(path)
+        columns[column] = QueryColumn(column, field.attname, field)
+    ordering = ("-date_joined",) if has_field("date_joined") else (f"-{pk.attname}",)
+    return Vocabulary(
+        fields=tuple(index_columns()),
+        filters=columns,
+        sorts=columns,
+        ordering=ordering,
+        pk=pk.attname,
+    )
 
 
-def _like_lookup(path: str, pattern: str) -> tuple[str, str]:
-    inner = pattern.strip("%")
-    if "%" in inner or "_" in inner:
-        raise invalid_query(f"Unsupported LIKE pattern {pattern!r}.")
-    if pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
-        return f"{path}__icontains", inner
-    if pattern.endswith("%"):
-        return f"{path}__istartswith", inner
-    if pattern.startswith("%"):
-        return f"{path}__iendswith", inner
-    return f"{path}__iexact", inner
-
-
-def _csv_values(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    rows = list(csv.reader([str(value)], skipinitialspace=True))
-    return rows[0] if rows else [""]
+def index_vocabulary(admin: bool) -> Vocabulary:
+    """The user index's columns; ``mail`` filters and sorts for administrators only."""
+    return _vocabulary(get_user_model(), admin)
 
 
 # --------------------------------------------------------------------------- resource
@@ -668,54 +634,23 @@ class UserResource(Resource):
             account.delete()
         return True
 
-    @operation(
-        "index",
-        args=[
-            Arg("page", int, source="query", required=False, default=0),
-            Arg("fields", str, source="query", required=False, default="*"),
-            Arg("parameters", dict, source="query", required=False, default=None),
-            Arg("pagesize", int, source="query", required=False, default=None),
-            Arg("options", dict, source="query", required=False, default=None),
-        ],
-        access="can_index",
-    )
-    def index(self, request, page, fields, parameters, pagesize, options):
+    @operation("index", access="can_index")
+    def index(self, request):
         viewer = request.user
         admin = is_user_admin(viewer)
+        try:
+            spec = parse_query(
+                index_vocabulary(admin),
+                request.services.query,
+                page_size=page_size_policy(request, core=True),
+            )
+        except QueryError as error:
+            raise query_error(error, core=True) from None
         columns = index_columns()
-        if fields in (None, "", "*"):
-            wanted = list(columns)
-        else:
-            wanted = [f.strip() for f in fields.split(",") if f.strip()]
-            unknown = [f for f in wanted if f not in columns]
-            if unknown:
-                raise invalid_query(f"Unknown field {unknown[0]}.")
-        options = options or {}
-        ops = options.get("parameters_op") or {}
-        orderby = options.get("orderby") or {}
-        if not isinstance(ops, dict) or not isinstance(orderby, dict):
-            raise invalid_query("options[parameters_op] and options[orderby] must be maps.")
-        queryset = get_user_model()._default_manager.all()
-        for column, value in (parameters or {}).items():
-            if column not in columns or (column == "mail" and not admin):
-                raise invalid_query(f"Unknown parameter {column}.")
-            queryset = self._filter(queryset, column, columns[column], value, ops.get(column))
-        order = []
-        for column, direction in orderby.items():
-            if column not in columns or (column == "mail" and not admin):
-                raise invalid_query(f"Unknown order field {column}.")
-            desc = str(direction).strip().upper() == "DESC"
-            order.append(("-" if desc else "") + columns[column])
-        if not order:
-            order = ["-date_joined" if has_field("date_joined") else "-pk"]
-        endpoint = request.services.endpoint
-        cap = endpoint.max_page_size if admin else endpoint.page_size
-        size = endpoint.page_size if not pagesize or pagesize < 1 else min(pagesize, cap)
-        start = max(page or 0, 0) * size
-        if start >= MAX_OFFSET:  # no such rows (and databases overflow): an empty page
-            return []
+        wanted = spec.fields or list(columns)
+        queryset = spec.apply(get_user_model()._default_manager.all())
         paths = sorted({columns[c] for c in wanted} | {"pk"})
-        rows = queryset.order_by(*order, "-pk").values(*paths)[start : start + size]
+        rows = queryset.values(*paths)[spec.offset : spec.offset + spec.page_size]
         result = []
         for row in rows:
             item: dict[str, Any] = {}
@@ -733,27 +668,6 @@ class UserResource(Resource):
             item["uri"] = request.services.resource_uri("user", row["pk"])
             result.append(item)
         return result
-
-    @staticmethod
-    def _filter(queryset, column: str, path: str, value: Any, op: Any):
-        operator = str(op).strip().upper() if op else "IN"
-        lookup = OPERATORS.get(operator)
-        if lookup is None:
-            raise invalid_query(f"Unsupported operator {op}.")
-        values = _csv_values(value)
-        try:
-            if lookup in ("like", "not_like"):
-                key, pattern = _like_lookup(path, values[0])
-                q = {key: pattern}
-                return queryset.exclude(**q) if lookup == "not_like" else queryset.filter(**q)
-            converted = [_convert(column, v) for v in values]
-        except (ValueError, OverflowError, OSError):
-            raise invalid_query(f"Invalid value for {column}.") from None
-        if lookup == "in":
-            return queryset.filter(**{f"{path}__in": converted})
-        if lookup == "not_in":
-            return queryset.exclude(**{f"{path}__in": converted})
-        return queryset.filter(**{f"{path}__{lookup}": converted[0]})
 
     # ---- session actions
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from entity_resources.grammar import FALSE_STRINGS, TRUE_STRINGS
 from entity_resources.limits import to_int
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Controller
 from services_api.settings import services_settings
 from services_api.wire.parsers import unwrap
 
-_TRUE = {"1", "true", "on", "yes"}
-_FALSE = {"0", "false", "off", "no", ""}
+_TRUE = TRUE_STRINGS
+_FALSE = FALSE_STRINGS | {""}  # an empty flag is off
 
 
 def missing_argument(name: str) -> ServicesError:
