@@ -43,13 +43,14 @@ class EntityError(APIException):
 
 class QueryError(EntityError):
     """A bad index query (``entity_resources.grammar``); ``parameter`` names the query parameter
-    as the client wrote it (``page``, ``parameters[created][gte]``), ``detail`` says what is
-    wrong in a sentence that also reads well after Drupal's "Invalid query provided" prefix."""
+    as the client wrote it (``page``, ``parameters[created][gte]``), ``reason`` says what is
+    wrong in a sentence that also reads well after Drupal's "Invalid query provided" prefix
+    (``detail`` is DRF's: the message)."""
 
-    def __init__(self, parameter: str, message: str, detail: str) -> None:
+    def __init__(self, parameter: str, message: str, reason: str) -> None:
         super().__init__(message)
         self.parameter = parameter
-        self.detail = detail
+        self.reason = reason
 
 
 class UnknownParameter(QueryError):

@@ -44,7 +44,7 @@ def page_size_policy(request: Any, *, core: bool) -> PageSize:
 def query_error(error: QueryError, *, core: bool) -> ServicesError:
     """A grammar error as the family's status line (see the module docstring)."""
     if core and isinstance(error, UnknownParameter | InvalidFilter):
-        return invalid_query(error.detail)
+        return invalid_query(error.reason)
     return ServicesError(error.message, error.status, error.data)
 
 
