@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entity_resources.exceptions import BadParameter, EntityError
-from entity_resources.filtering import parse_index_params
+from entity_resources.filtering import vocabulary_for
+from entity_resources.grammar import PageSize, parse_query
 from entity_resources.limits import MAX_INTEGER, parse_int, to_int
 from entity_resources.registry import site
 from entity_resources.viewsets import nested_query
@@ -249,7 +250,7 @@ def queries(draw) -> str:
 def test_entity_query_grammar_raises_only_client_errors(query):
     options = site.get_options(Article)
     try:
-        parse_index_params(options, parse_php_query(query), page_size=20, max_page_size=100)
+        parse_query(vocabulary_for(options), parse_php_query(query), page_size=PageSize(20, 100))
     except (EntityError, ServicesError):
         pass
 
