@@ -266,7 +266,7 @@ class TermResource(TaxonomyResource):
             )
         queryset = queryset.order_by(*self._node_order(node_schema, order))
         if pager:
-            page = page_number(request.services.query.get("page"), SELECT_NODES_PAGE_SIZE)
+            page = page_number(request.services.query, SELECT_NODES_PAGE_SIZE)
             start = page * SELECT_NODES_PAGE_SIZE
             queryset = queryset[start : start + SELECT_NODES_PAGE_SIZE]
         elif limit:
