@@ -80,7 +80,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        # A persistent connection broken by a database restart is replaced on the next
+        # request instead of failing it.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -108,6 +112,10 @@ else:
 
 # Drupal names its session cookie SESS + 32 hex characters; clients read it from the login reply.
 SESSION_COOKIE_NAME = "SESS" + hashlib.sha256(b"services-api-demo").hexdigest()[:32]
+# The session cookie is always HttpOnly, and Secure on HTTPS requests (or always, with
+# SESSION_COOKIE_SECURE as in the production profile). SameSite: "Lax" (Django's default),
+# "Strict", or "None" for a web front end on another site that sends credentials (needs HTTPS).
+SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
 
 AUTH_PASSWORD_VALIDATORS = []
 LANGUAGE_CODE = "en-us"

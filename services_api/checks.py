@@ -35,6 +35,16 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="services_api.E002",
             )
         )
+    from services_api.server.cors import policy_errors
+
+    for problem in policy_errors(services_settings.user_settings.get("CORS")):
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}['CORS']{problem}",
+                hint="See docs/deployment.md#cors.",
+                id="services_api.E004",
+            )
+        )
     for key in sorted(IMPORT_STRINGS | IMPORT_STRING_MAPS):
         try:
             getattr(services_settings, key)

@@ -25,7 +25,8 @@ class ServicesError(APIException):
     """An error answered in the endpoint's format with Drupal's status line.
 
     ``data`` replaces the default body (the message); ``empty_body`` sends no body at all;
-    ``headers`` are added to the response.
+    ``headers`` are added to the response. ``logged`` marks an error already logged (an
+    outage), so that Django does not log its response a second time.
     """
 
     def __init__(
@@ -42,6 +43,7 @@ class ServicesError(APIException):
         self.data = message if data is _UNSET else data
         self.empty_body = empty_body
         self.headers = headers or {}
+        self.logged = False
         super().__init__(detail=self.data if isinstance(self.data, dict | list) else message)
 
     @property

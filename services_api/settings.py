@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BODY_BYTES": 2 * 1024 * 1024,
     # Query strings and parsed bodies nested deeper than this are refused with 400.
     "MAX_NESTING_DEPTH": MAX_NESTING_DEPTH,
+    # Cross-origin (CORS) policies by endpoint name; none: no CORS headers (see docs/deployment.md).
+    "CORS": {},
+    # Seconds sent in ``Retry-After`` with a 503 when the database or the cache is unreachable.
+    "UNAVAILABLE_RETRY_AFTER": 5,
     # Cache alias holding the endpoint configuration, and how long an entry may live.
     "CONFIG_CACHE_ALIAS": "default",
     "CONFIG_CACHE_TIMEOUT": 3600,

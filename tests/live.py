@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -141,12 +141,14 @@ def gunicorn(
     *,
     log: Path | None = None,
     flush_cache: bool = True,
+    on_start: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
     """Run gunicorn on a free port; yield its base URL; stop it by PID.
 
     The server's Redis database (``CACHE_URL``) is flushed first unless ``flush_cache`` is
     off: a configuration snapshot left by an earlier run (against another database) must not
     be served. ``log`` receives gunicorn's stderr (default: kept for the error message).
+    ``on_start`` is called with the master's PID (to find its workers).
     """
     cache_url = env.get("CACHE_URL", "")
     if flush_cache and cache_url.startswith("redis"):
@@ -174,6 +176,8 @@ def gunicorn(
         stderr=log_file if log_file is not None else subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
+    if on_start is not None:
+        on_start(process.pid)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -58,6 +58,7 @@ from services_api.resources import (
     targeted_action,
 )
 from services_api.resources.results import Result
+from services_api.server.errors import cache_outage_tolerated
 from services_api.settings import services_settings
 
 ANONYMOUS_ROLE = {"1": "anonymous user"}
@@ -214,7 +215,9 @@ def set_session_cookie(response: Any, django_request: Any) -> None:
 class LoginThrottle:
     """Failed-login counters per username and per client IP in Django's cache (fixed window).
 
-    With a shared cache (Redis) the counters are shared by every worker process.
+    With a shared cache (Redis) the counters are shared by every worker process. While the
+    cache server does not answer, logins are not throttled (a warning is logged per attempt):
+    refusing every login for a cache outage would lock everyone out.
     """
 
     def __init__(self, username: str, ip: str) -> None:
@@ -226,6 +229,20 @@ class LoginThrottle:
         self.window = services_settings.LOGIN_THROTTLE_WINDOW
 
     def check(self) -> None:
+        with cache_outage_tolerated("Login throttle"):
+            self._check()
+
+    def failed(self) -> None:
+        with cache_outage_tolerated("Login throttle"):
+            self._failed()
+
+    def succeeded(self) -> None:
+        """A successful login clears the username's counter (Drupal's flood clear)."""
+        with cache_outage_tolerated("Login throttle"):
+            key = self.keys[0][0]
+            cache.delete_many([key, key + ":until"])
+
+    def _check(self) -> None:
         counts = cache.get_many([key for key, _ in self.keys])
         for key, limit in self.keys:
             if counts.get(key, 0) >= limit:
@@ -237,7 +254,7 @@ class LoginThrottle:
                     headers={"Retry-After": str(retry)},
                 )
 
-    def failed(self) -> None:
+    def _failed(self) -> None:
         for key, _ in self.keys:
             if cache.add(key, 0, self.window):
                 cache.set(key + ":until", time.time() + self.window, self.window)
@@ -245,11 +262,6 @@ class LoginThrottle:
                 cache.incr(key)
             except ValueError:  # expired between add and incr
                 cache.set(key, 1, self.window)
-
-    def succeeded(self) -> None:
-        """A successful login clears the username's counter (Drupal's flood clear)."""
-        key = self.keys[0][0]
-        cache.delete_many([key, key + ":until"])
 
 
 # --------------------------------------------------------------------------- mail

@@ -6,10 +6,17 @@ request reads one small key (the version) from Django's cache (or, with
 worker fetch the new snapshot from the cache, and only when the cache has none does it read the
 database. Saving or deleting an endpoint or one of its resources writes a new version (after the
 transaction commits), so an admin edit reaches every worker on its next request.
+
+When the cache server does not answer (Redis down), requests go on: a worker keeps serving
+the snapshot it has (or builds one from the database when it has none) and does not ask the
+cache again for ``CACHE_RETRY_INTERVAL`` seconds; one warning is logged per such interval.
+An admin edit made meanwhile reaches the other workers once the cache is back and the
+endpoint is saved again (its version key could not be published).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -19,7 +26,12 @@ from typing import Any
 from django.core.cache import caches
 from django.db import transaction
 
+from services_api.server.errors import is_cache_unavailable
 from services_api.settings import services_settings
+
+logger = logging.getLogger("services_api")
+#: Seconds a worker serves without asking the cache again after it did not answer.
+CACHE_RETRY_INTERVAL = 5.0
 
 VERSION_KEY = "services_api:config:version"
 SNAPSHOT_KEY = "services_api:config:snapshot:{}"
@@ -144,6 +156,7 @@ class _Local:
 
     snapshot: Snapshot | None = None
     checked_at: float = 0.0
+    cache_down_until: float = 0.0
     lock = threading.Lock()
 
 
@@ -153,6 +166,32 @@ def get_snapshot() -> Snapshot:
     now = time.monotonic()
     if current is not None and interval and now - _Local.checked_at < interval:
         return current
+    if now < _Local.cache_down_until:
+        return current if current is not None else _uncached_snapshot()
+    try:
+        return _checked_snapshot(current, now)
+    except Exception as exc:
+        if not is_cache_unavailable(exc):
+            raise
+        _Local.cache_down_until = now + CACHE_RETRY_INTERVAL
+        logger.warning(
+            "Configuration cache unreachable (%s: %s); serving the last configuration for %ss",
+            type(exc).__name__,
+            str(exc).splitlines()[0][:200] if str(exc) else "",
+            CACHE_RETRY_INTERVAL,
+        )
+        return current if current is not None else _uncached_snapshot()
+
+
+def _uncached_snapshot() -> Snapshot:
+    """Built from the database while the cache is down; replaced once the cache answers."""
+    with _Local.lock:
+        if _Local.snapshot is None:
+            _Local.snapshot = build_snapshot(f"uncached-{uuid.uuid4().hex}")
+        return _Local.snapshot
+
+
+def _checked_snapshot(current: Snapshot | None, now: float) -> Snapshot:
     cache = _cache()
     version = cache.get(VERSION_KEY)
     _Local.checked_at = now
@@ -177,7 +216,12 @@ def bump_version() -> None:
     """Publish a new configuration version once the current transaction commits."""
 
     def publish() -> None:
-        _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        try:
+            _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception as exc:
+            if not is_cache_unavailable(exc):
+                raise
+            logger.warning("Configuration cache unreachable; the new version is not published")
 
     transaction.on_commit(publish)
 
@@ -185,6 +229,7 @@ def bump_version() -> None:
 def forget_local_snapshot() -> None:
     """Drop this process's copy (tests that clear the cache call it)."""
     _Local.snapshot = None
+    _Local.cache_down_until = 0.0
 
 
 __all__ = [

@@ -16,7 +16,9 @@ from functools import cached_property
 from typing import Any
 
 from django.core.handlers.wsgi import get_bytes_from_wsgi
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,8 +27,16 @@ from services_api.endpoints.snapshot import EndpointConfig, ResourceConfig, get_
 from services_api.exceptions import ServicesError
 from services_api.resources import Controller, Resource, arguments, registry
 from services_api.resources.results import Result
+from services_api.server import cors
 from services_api.server.controllers import effective_method, resolve_controller
-from services_api.server.errors import access_denied, exception_response
+from services_api.server.errors import (
+    access_denied,
+    cache_outage_tolerated,
+    error_response,
+    exception_response,
+    is_unavailable,
+    unavailable,
+)
 from services_api.server.negotiation import choose_format
 from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
@@ -90,11 +100,24 @@ def routing_error(endpoint: EndpointConfig, message: str, status: int) -> HttpRe
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Route ``path`` (without leading slash) to an endpoint's resource, or raise Http404."""
-    found = get_snapshot().resolve(path.strip("/"))
+    try:
+        found = get_snapshot().resolve(path.strip("/"))
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        # No endpoint known yet (its configuration could not be read): plain JSON.
+        return error_response(
+            unavailable(exc), renderer=renderer_for("json"), media_type="application/json"
+        )
     if found is None:
         raise Http404("No Services endpoint at this path.")
     endpoint, rest = found
+    cors_policy = cors.policy_for(endpoint.name)
+    if cors_policy is not None and cors.is_preflight(request):
+        return cors.preflight_response(cors_policy, request)
     response = _serve(request, endpoint, rest)
+    if cors_policy is not None:
+        cors.add_headers(cors_policy, request, response)
     if endpoint.debug:
         # Drupal's endpoint "debug" flag: log the call, never change the response.
         logger.info(
@@ -217,7 +240,9 @@ class ServicesView(APIView):
         """Deferred like authentication: ``handle_request`` throttles once the user is known."""
 
     def _throttle(self, request) -> None:
-        super().check_throttles(request)
+        # Counters live in the cache: while it does not answer, requests go unthrottled.
+        with cache_outage_tolerated("Throttle"):
+            super().check_throttles(request)
 
     # Every method reaches the same handler: routing already chose the controller.
     def handle_request(self, request, *args, **kwargs):
@@ -231,8 +256,13 @@ class ServicesView(APIView):
         self._throttle(request)
         if not ctx.resource.check_access(controller, request, kwargs_):
             raise access_denied(user)
-        result = ctx.resource.call(controller, request, kwargs_)
-        return self.to_response(result)
+        if controller.kind != "operation" or ctx.method in SAFE_METHODS:
+            return self.to_response(ctx.resource.call(controller, request, kwargs_))
+        # A create/update/delete and the read-back its answer carries commit together: an
+        # answer that cannot be built (the database gone after the write) rolls the write
+        # back, so a client told "failed" never finds the write applied.
+        with transaction.atomic():
+            return self.to_response(ctx.resource.call(controller, request, kwargs_))
 
     get = post = put = patch = delete = handle_request
 

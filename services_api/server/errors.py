@@ -17,18 +17,26 @@ Drupal style (Services 3.8+): status line ``401 Unauthorized : <message>`` for 4
 Services 3.6-3.7 (``401 Unauthorized: msg``, ``403 :msg``); the ``problem`` style answers
 RFC 7807 ``application/problem+json``. Nothing internal (traceback, SQL) reaches the client
 unless ``DEBUG`` is on.
+
+A request that fails because a backing service is unreachable (the database restarting, the
+cache holding sessions or throttles down) is not a bug: it is answered ``503`` with
+``Retry-After`` (``UNAVAILABLE_RETRY_AFTER``) in the same shape, and logged as one warning
+line without a traceback. Django reconnects on the next request, so service resumes by itself.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf_exceptions
 
@@ -43,6 +51,73 @@ _NAMED = {401: "Unauthorized", 404: "Not found", 406: "Not Acceptable"}
 _SUCCESS_NAMED = {204: "No Content", 304: "Not Modified"}
 _TAGS_RE = re.compile(r"<[^>]*>")
 EMPTY_BODY_CONTENT_TYPE = "text/html; charset=utf-8"
+UNAVAILABLE = "Service Unavailable: try again later."
+
+
+def _cache_error_types() -> tuple[type[BaseException], ...]:
+    """What a cache backend raises when its server does not answer: the OS's connection
+    errors, and redis-py's when Redis is installed."""
+    types: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    try:
+        from redis import exceptions as redis_exceptions
+    except ImportError:
+        pass
+    else:
+        types += [redis_exceptions.ConnectionError, redis_exceptions.TimeoutError]
+    return tuple(types)
+
+
+_CACHE_DOWN = _cache_error_types()
+_DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def _chain(exc: BaseException):
+    """``exc`` and the exceptions it was raised from (bounded)."""
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            return
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def is_cache_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the cache server (Redis) did not answer."""
+    return any(isinstance(e, _CACHE_DOWN) for e in _chain(exc))
+
+
+@contextmanager
+def cache_outage_tolerated(what: str) -> Iterator[None]:
+    """Run the block; if the cache server does not answer, log one line and go on without it
+    (``what`` names what is skipped, e.g. "Login throttle")."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_cache_unavailable(exc):
+            raise
+        logger.warning("%s skipped: cache unreachable (%s)", what, type(exc).__name__)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a backing service is down: the database's connection errors
+    (``OperationalError``/``InterfaceError``; SQLite's "no such table/column" are bugs, not
+    outages) or the cache server's."""
+    for error in _chain(exc):
+        if isinstance(error, _DATABASE_DOWN) and not str(error).startswith("no such "):
+            return True
+        if isinstance(error, _CACHE_DOWN):
+            return True
+    return False
+
+
+def unavailable(exc: BaseException) -> ServicesError:
+    """The 503 for an outage, logged as one line (the first line of the driver's message)."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    logger.warning("Service unavailable: %s: %s", type(exc).__name__, detail)
+    retry = str(int(services_settings.UNAVAILABLE_RETRY_AFTER))
+    error = ServicesError(UNAVAILABLE, 503, headers={"Retry-After": retry})
+    error.logged = True
+    return error
 
 
 def _clean(message: str) -> str:
@@ -95,6 +170,8 @@ def to_services_error(exc: BaseException, user: Any = None) -> ServicesError:
         return ServicesError("Validation failed.", 406, data={"form_errors": exc.detail})
     if isinstance(exc, drf_exceptions.APIException):
         return ServicesError(str(exc.detail), exc.status_code)
+    if is_unavailable(exc):
+        return unavailable(exc)
     logger.exception("Unhandled error in a Services request")
     detail = f"{type(exc).__name__}: {exc}" if settings.DEBUG else "An error occurred."
     return ServicesError(detail, 500)
@@ -150,6 +227,8 @@ def error_response(
     response.reason_phrase = reason_phrase(status, error.message, style)
     for name, value in error.headers.items():
         response[name] = value
+    if error.logged:
+        response._has_been_logged = True  # django.utils.log.log_response: one line is enough
     return response
 
 
@@ -184,9 +263,13 @@ def exception_response(
 
 __all__ = [
     "access_denied",
+    "cache_outage_tolerated",
     "entity_error",
     "error_response",
     "exception_response",
+    "is_cache_unavailable",
+    "is_unavailable",
     "reason_phrase",
     "to_services_error",
+    "unavailable",
 ]

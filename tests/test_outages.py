@@ -1,0 +1,183 @@
+"""A backing service that does not answer: the database gives 503 + Retry-After in the
+endpoint's format and one log line, and service resumes by itself; Redis down degrades (the
+configuration and login throttles go on without it) unless it holds the sessions (503).
+
+The outage is simulated in-process: every SQL statement raises the error psycopg raises when
+PostgreSQL restarts. The load command (``benchmarks/load.py --fault pg-restart@10``) does the
+same against a real PostgreSQL restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from contextlib import contextmanager
+
+import pytest
+from _pytest.monkeypatch import MonkeyPatch
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+from django.db.backends import utils as db_utils
+
+from tests.entity_helpers import basic, make_data
+
+MESSAGE = "Service Unavailable: try again later."
+
+
+@pytest.fixture
+def data(db):
+    return make_data()
+
+
+@contextmanager
+def database_down():
+    """Every SQL statement fails as when PostgreSQL restarts, until the block ends."""
+
+    def fail(*args, **kwargs):
+        raise OperationalError(
+            "terminating connection due to administrator command\nSSL SYSCALL error: EOF"
+        )
+
+    patch = MonkeyPatch()
+    for name in ("execute", "executemany"):
+        patch.setattr(db_utils.CursorWrapper, name, fail)
+    try:
+        yield
+    finally:
+        patch.undo()
+
+
+def assert_unavailable(response, content_type="application/json"):
+    assert response.status_code == 503, response.content[:200]
+    assert response.reason_phrase == f": {MESSAGE}"
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith(content_type)
+
+
+def test_database_down_while_the_configuration_is_cached(client, data, caplog):
+    assert client.get("/api/entity_article.json").status_code == 200  # config now cached
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), database_down():
+        response = client.get("/api/entity_article/1.json")
+        assert_unavailable(response)
+        assert response.json() == [MESSAGE]
+        xml = client.get("/api/entity_article/1.xml")
+        assert_unavailable(xml, "application/xml")
+        assert b"<result>Service Unavailable: try again later.</result>" in xml.content
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(records) == 2, [r.getMessage() for r in records]  # one line per request
+    for record in records:
+        assert record.exc_info is None and record.levelno == logging.WARNING
+        assert record.getMessage() == (
+            "Service unavailable: OperationalError: "
+            "terminating connection due to administrator command"
+        )
+    assert client.get(f"/api/entity_article/{data.articles[0].pk}.json").status_code == 200
+
+
+def test_database_down_before_the_configuration_is_read(client, db, caplog):
+    with caplog.at_level(logging.WARNING), database_down():
+        response = client.get("/api/node.json")
+    assert_unavailable(response)
+    assert response.json() == [MESSAGE]
+    assert [r.exc_info for r in caplog.records if r.levelno >= logging.WARNING] == [None]
+    assert client.get("/api/node.json").status_code in (200, 404)
+
+
+def test_writes_and_logins_during_an_outage(client, data):
+    client.get("/api/entity_article.json")  # configuration cached
+    with database_down():
+        created = client.post(
+            "/api/entity_article.json",
+            {"title": "x", "body": "y", "status": 1},
+            content_type="application/json",
+            **basic(data.staff),
+        )
+        login = client.post(
+            "/api/user/login.json",
+            {"username": "alice", "password": "secret-pass"},
+            content_type="application/json",
+        )
+    assert_unavailable(created)
+    assert_unavailable(login)
+    assert client.get("/api/entity_article.json?parameters[title]=x").status_code == 404
+
+
+def test_problem_style_endpoint_answers_problem_json(client, make_endpoint, db):
+    make_endpoint("probe", error_style="problem")
+    client.get("/probe/echo/1.json")
+    with database_down():
+        response = client.get("/probe/echo/1.json?x=1", **basic("nobody"))
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["title"] == "Service Unavailable"
+    assert response["Retry-After"] == "5"
+
+
+# -- Redis down ------------------------------------------------------------------------------
+
+
+def dead_redis_url() -> str:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    dead = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": dead_redis_url(),
+        "OPTIONS": {"socket_connect_timeout": 0.5},
+    }
+    settings.CACHES = {"default": dead}
+    from services_api.endpoints.snapshot import forget_local_snapshot
+
+    forget_local_snapshot()
+    yield
+    forget_local_snapshot()
+
+
+def test_redis_down_degrades_configuration_and_throttles(client, data, redis_down, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert client.get("/api/entity_article.json").status_code == 200
+        login = client.post(
+            "/api/user/login.json",
+            {"username": "alice", "password": "secret-pass"},
+            content_type="application/json",
+        )
+        assert login.status_code == 200, login.content
+        wrong = client.post(
+            "/api/user/login.json",
+            {"username": "bob", "password": "wrong"},
+            content_type="application/json",
+        )
+        assert wrong.status_code in (401, 406)
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any(m.startswith("Configuration cache unreachable") for m in messages)
+    assert any(m.startswith("Login throttle skipped") for m in messages)
+    assert all(r.exc_info is None for r in caplog.records if r.name == "services_api")
+
+
+def test_redis_down_with_sessions_in_redis_is_503(client, data, redis_down, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a" * 32
+    # Django's cache session store reads a failing cache as "no session": anonymous.
+    assert client.get("/api/entity_article.json").status_code == 200
+    login = client.post(
+        "/api/user/login.json",
+        {"username": "alice", "password": "secret-pass"},
+        content_type="application/json",
+    )
+    assert_unavailable(login)
+    assert get_user_model().objects.filter(username="alice").exists()
+
+
+def test_redis_down_endpoint_throttles_go_unthrottled(client, make_endpoint, redis_down, caplog):
+    make_endpoint("limited", throttle_rates={"anon": "1/min"})
+    with caplog.at_level(logging.WARNING):
+        statuses = [client.get("/limited/echo/1.json").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    messages = [r.getMessage() for r in caplog.records]
+    assert "Throttle skipped: cache unreachable (ConnectionError)" in messages
