@@ -55,6 +55,33 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                     id="services_api.E003",
                 )
             )
+    errors.extend(_check_files_and_bulk())
+    return errors
+
+
+def _check_files_and_bulk() -> list[checks.CheckMessage]:
+    """The file resource's storage alias exists; upload and bulk limits are positive."""
+    from django.conf import settings
+
+    errors: list[checks.CheckMessage] = []
+    alias = services_settings.user_settings.get("FILE_STORAGE", "default")
+    if alias not in (getattr(settings, "STORAGES", None) or {}):
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}['FILE_STORAGE'] is {alias!r}, which is not a key of STORAGES.",
+                hint="Name a storage of settings.STORAGES (the file resource stores files there).",
+                id="services_api.E004",
+            )
+        )
+    for key in ("FILE_MAX_BYTES", "ENTITY_MAX_BULK_ITEMS"):
+        value = services_settings.user_settings.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(
+                checks.Error(
+                    f"{SETTINGS_NAME}[{key!r}] must be a positive integer, not {value!r}.",
+                    id="services_api.E005",
+                )
+            )
     return errors
 
 

@@ -42,6 +42,22 @@ def test_unimportable_hook_is_e003():
         assert "services_api.E003" in run_checks()
 
 
+def test_unknown_file_storage_is_e004():
+    with override_settings(SERVICES_API={"FILE_STORAGE": "uploads"}):
+        found = run_checks()
+    assert "services_api.E004" in found
+    assert "'uploads'" in found["services_api.E004"].msg
+
+
+def test_bad_file_and_bulk_limits_are_e005():
+    with override_settings(SERVICES_API={"FILE_MAX_BYTES": 0, "ENTITY_MAX_BULK_ITEMS": "10"}):
+        messages = [m for m in checks.run_checks() if m.id == "services_api.E005"]
+    assert sorted(m.msg.split("'")[1] for m in messages) == [
+        "ENTITY_MAX_BULK_ITEMS",
+        "FILE_MAX_BYTES",
+    ]
+
+
 def test_model_of_uninstalled_app_is_e001():
     class Orphan(models.Model):
         name = models.CharField(max_length=10)

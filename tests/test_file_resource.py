@@ -797,3 +797,15 @@ def test_other_schemes_fall_back_to_public(client, media, users):
     assert response.status_code == 200
     assert File.objects.get().uri == "public://field/image/p.png"
     assert stored_files(media) == ["field/image/p.png"]
+
+
+def test_node_files_queries_do_not_grow_per_file(
+    client, media, users, node, django_assert_max_num_queries
+):
+    files = {f"files[{i}]": (f"{i}.png", PNG) for i in range(3)}
+    assert (
+        attach(client, users.uploader, node.pk, files, field_name="field_image").status_code == 200
+    )
+    with django_assert_max_num_queries(4):  # node visible, items, files (+ session-less auth)
+        response = client.get(f"/api/node/{node.pk}/files/0.json")
+    assert [f["filename"] for f in body(response)] == ["0.png", "1.png", "2.png"]
