@@ -2,7 +2,7 @@
 """The README's two set-up commands, needing nothing but ``python3``.
 
     python3 project/dev.py demo    # venv, install, migrate, seed, serve on 127.0.0.1:8000
-    python3 project/dev.py test    # venv, install, ruff, pytest on SQLite then PostgreSQL
+    python3 project/dev.py test    # venv, install (+ chromium), ruff, pytest on SQLite, PostgreSQL
 
 Both create ``.venv`` in the repository (once) and install ``requirements.txt`` into it when
 that file changed since the last install. Standard library only: it runs before anything is
@@ -45,6 +45,21 @@ def ensure_venv() -> None:
         STAMP.write_text(digest)
 
 
+def ensure_browser() -> None:
+    """Debian's chromium + chromedriver for the real-browser tests (tests/test_browser.py),
+    installed with apt-get when missing and we may (root); otherwise those tests say how."""
+    import shutil
+
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return
+    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = base_env(DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", env=env)
+    else:
+        print("chromium/chromedriver missing: install them for the browser tests", flush=True)
+
+
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
@@ -71,6 +86,7 @@ def demo(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv()
+    ensure_browser()
     # pytest takes its settings module from pyproject.toml (tests.settings).
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
     run(BIN / "ruff", "check", ".")
