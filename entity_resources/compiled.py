@@ -1,4 +1,5 @@
-"""Compiled ``values()`` queries for the one-row read path.
+"""Compiled ``values()`` queries for the hot read paths: retrieve, and index pages without
+filters (the first page of a listing is most of an API's traffic).
 
 Building and compiling a queryset costs Django about half a millisecond, several times what
 SQLite or PostgreSQL take to run a primary-key lookup. A retrieve always asks the same question
@@ -22,29 +23,32 @@ PLACEHOLDER = -2_094_967_295
 
 
 class CompiledValues:
-    """``queryset`` (a ``values()``/``values_list()`` query) with one placeholder parameter."""
+    """``queryset`` (a ``values()``/``values_list()`` query) with one placeholder parameter,
+    or none (``placeholder=False``: the same page of the same listing)."""
 
-    def __init__(self, queryset: QuerySet) -> None:
+    def __init__(self, queryset: QuerySet, placeholder: bool = True) -> None:
         self.alias = queryset.db
         query = queryset.query
+        self.query = query
         self.compiler = query.get_compiler(self.alias)
         self.sql, params = self.compiler.as_sql()
         slots = [i for i, value in enumerate(params) if value == PLACEHOLDER]
-        if len(slots) != 1:
-            raise ValueError("the placeholder must appear exactly once")
+        if len(slots) != int(placeholder):
+            raise ValueError("the placeholder must appear exactly once, or not at all")
         self.params = list(params)
-        self.slot = slots[0]
+        self.slot = slots[0] if slots else None
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
 
-    def rows(self, value: Any) -> list[tuple]:
+    def rows(self, value: Any = None) -> list[tuple]:
         params = list(self.params)
-        params[self.slot] = value
+        if self.slot is not None:
+            params[self.slot] = value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         return [tuple(row) for row in self.compiler.results_iter(results=[fetched])]
 
-    def dicts(self, value: Any) -> list[dict]:
+    def dicts(self, value: Any = None) -> list[dict]:
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.rows(value)]
 
@@ -53,15 +57,17 @@ _cache: dict[Hashable, CompiledValues | None] = {}
 _lock = threading.Lock()
 
 
-def compiled(key: Hashable, build: Callable[[], QuerySet]) -> CompiledValues | None:
-    """The compiled query for ``key``, built by ``build()`` (placeholder id) on first use;
-    ``None`` when that query cannot take the compiled path."""
+def compiled(
+    key: Hashable, build: Callable[[], QuerySet], placeholder: bool = True
+) -> CompiledValues | None:
+    """The compiled query for ``key``, built by ``build()`` (placeholder id, unless
+    ``placeholder`` is false) on first use; ``None`` when it cannot take the compiled path."""
     try:
         return _cache[key]
     except KeyError:
         pass
     try:
-        entry: CompiledValues | None = CompiledValues(build())
+        entry: CompiledValues | None = CompiledValues(build(), placeholder)
     except Exception:  # noqa: BLE001 - any query Django cannot compile this way: build as usual
         entry = None
     with _lock:

@@ -29,6 +29,7 @@ Over HTTP the same is ``GET /api/entity_article.json?pagesize=100&cursor=`` and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
+from .compiled import compiled
 from .exceptions import BadParameter
 from .filtering import vocabulary_for
 from .grammar import PageSize, QuerySpec, parse_query
@@ -50,7 +52,7 @@ from .pagination import (
 )
 from .plan import MANY_TO_MANY, RenderContext, field_plan
 from .processors import row_builder
-from .query import base_queryset, fetch_m2m, value_columns
+from .query import base_queryset, fetch_m2m, hook_key, value_columns
 
 
 @dataclass
@@ -78,16 +80,22 @@ class Listing:
 
 def _keyset_rows(
     options: ResourceOptions,
-    queryset: QuerySet,
+    queryset: Callable[[], QuerySet],
     fields: list[str] | None,
     context: RenderContext,
     processor: str,
     ordering: list[str],
     limit: int,
     offset: int = 0,
+    shape: tuple | None = None,
 ) -> tuple[list[dict], list[Any] | None]:
     """``limit`` rows from ``offset`` rendered, and the ordering values of the last one when
-    more exist (read as row ``limit + 1`` of the same query)."""
+    more exist (read as row ``limit + 1`` of the same query).
+
+    ``queryset`` is called to build the queryset, unless ``shape`` (the listing's options,
+    database, hook key and ordering) names SQL already compiled for this page: then the SQL
+    runs as it is, with no queryset built or compiled.
+    """
     plan = field_plan(options, context)
     names = list(fields) if fields else list(plan)
     pk_attname = options.opts.pk.attname
@@ -102,14 +110,27 @@ def _keyset_rows(
         else:
             sources.append(f"_keyset_{position}")
             aliases[sources[-1]] = ExpressionWrapper(F(key), output_field=Field())
-    annotated = queryset.annotate(**aliases) if aliases else queryset
-    raw = list(annotated.values(*columns, *aliases)[offset : offset + limit + 1])
+
+    def page() -> QuerySet:
+        built = queryset()
+        annotated = built.annotate(**aliases) if aliases else built
+        return annotated.values(*columns, *aliases)[offset : offset + limit + 1]
+
+    entry = None
+    if shape is not None:
+        key = ("page", *shape, tuple(columns), tuple(sources), offset, limit)
+        entry = compiled(key, page, placeholder=False)
+    if entry is not None:
+        raw, query, db = entry.dicts(), entry.query, entry.alias
+    else:
+        values = page()
+        raw, query, db = list(values), values.query, values.db
     more = len(raw) > limit
     raw = raw[:limit]
     last = None
     if more and raw:
         last = [
-            _from_db(queryset, key.lstrip("-"), raw[-1][source])
+            _from_db(query, db, key.lstrip("-"), raw[-1][source])
             if source in aliases
             else raw[-1][source]
             for key, source in zip(ordering, sources, strict=True)
@@ -125,14 +146,26 @@ def _keyset_rows(
     return rows, last
 
 
-def _from_db(queryset: QuerySet, key: str, value: Any) -> Any:
+def _from_db(query: Any, db: str, key: str, value: Any) -> Any:
     """A value of ``key`` as the database sent it, converted as ``values()`` would."""
-    connection = connections[queryset.db]
-    column = queryset.query.resolve_ref(key)
+    connection = connections[db]
+    column = query.resolve_ref(key)
     converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
     for converter in converters:
         value = converter(value, column, connection)
     return value
+
+
+def _shape(
+    options: ResourceOptions, request: Any, spec: QuerySpec, queryset: QuerySet | None
+) -> tuple | None:
+    """What identifies the SQL of an unfiltered page (``None``: build it every time)."""
+    if queryset is not None or spec.filters or spec.search:
+        return None
+    same_rows, key = hook_key(options, request)
+    if not same_rows:
+        return None
+    return (options, options.model._default_manager.db, key, tuple(spec.ordering))
 
 
 def build_listing(
@@ -173,18 +206,29 @@ def read_page(
     hook must already be applied). A bad cursor is a ``BadParameter`` naming ``cursor``.
     """
     processor = processor or options.processor
-    if queryset is None:
-        queryset = base_queryset(options, request)
+
+    def base() -> QuerySet:
+        return queryset if queryset is not None else base_queryset(options, request)
+
     ordering = keyset_ordering(spec.ordering, options.pk_name)
     spec.ordering = ordering
     if spec.cursor is None:
         # OFFSET semantics, but the page also says where the keyset walk continues (the
         # ordering values of its last row ride along in the same query).
-        ordered = spec.apply(queryset)
         rows, last = _keyset_rows(
-            options, ordered, spec.fields, context, processor, ordering, spec.page_size, spec.offset
+            options,
+            lambda: spec.apply(base()),
+            spec.fields,
+            context,
+            processor,
+            ordering,
+            spec.page_size,
+            spec.offset,
+            shape=_shape(options, request, spec, queryset),
         )
-        total = count_rows(ordered, spec.count)
+        total = None
+        if spec.count != "none":
+            total = count_rows(spec.apply(base()), spec.count)
         return Listing(
             rows=rows,
             total=total,
@@ -193,7 +237,7 @@ def read_page(
             has_next=last is not None,
         )
 
-    filtered = spec.apply(queryset)
+    filtered = spec.apply(base())
     after = filtered
     if spec.cursor:
         try:
@@ -203,7 +247,7 @@ def read_page(
             message = str(error) if isinstance(error, BadCursor) else "cursor is not valid"
             raise BadParameter("cursor", f"{message}.") from None
     rows, last = _keyset_rows(
-        options, after, spec.fields, context, processor, ordering, spec.page_size
+        options, lambda: after, spec.fields, context, processor, ordering, spec.page_size
     )
     total = count_rows(filtered, spec.count)
     next_cursor = encode_cursor(ordering, last) if last is not None else None

@@ -169,6 +169,16 @@ def retrieve_row(
     return rows[0]
 
 
+def hook_key(options: ResourceOptions, request: Any) -> tuple[bool, Any]:
+    """``(True, key)`` when requests with equal keys see the same rows (no ``queryset_hook``,
+    or one with a ``queryset_hook_key``), so their SQL can be compiled once per key."""
+    if options.queryset_hook is None:
+        return True, None
+    if options.queryset_hook_key is None:
+        return False, None
+    return True, options.queryset_hook_key(request)
+
+
 def _retrieve_compiled(
     options: ResourceOptions,
     pk: int,

@@ -53,11 +53,12 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 import entity_resources
+from entity_resources.compiled import compiled
 from entity_resources.exceptions import EntityNotFound, InvalidData, QueryError
 from entity_resources.grammar import QueryColumn, Vocabulary, parse_query
 from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
-from entity_resources.query import base_queryset, coerce_pk, fetch_m2m
+from entity_resources.query import base_queryset, coerce_pk, fetch_m2m, hook_key
 from entity_resources.writing import create_entities, delete_entity, update_entity
 from services_api.drupal.entity import EntityAccess
 from services_api.drupal.fields import field_array, field_item, field_value
@@ -247,6 +248,19 @@ def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
     return ServicesError(message, 406, {"form_errors": out})
 
 
+class CompiledPage:
+    """A page of an unfiltered index, standing in for its queryset in ``CoreResource.rows``:
+    ``values(*keys)`` runs SQL compiled once per ``shape`` (options, database, hook key,
+    ordering, offset, size) and keys, so the queryset is built only the first time."""
+
+    def __init__(self, shape: tuple, build: Callable[[], Any]) -> None:
+        self.shape, self.build = shape, build
+
+    def values(self, *keys: str) -> list[dict]:
+        entry = compiled((*self.shape, keys), lambda: self.build().values(*keys), False)
+        return entry.dicts() if entry is not None else list(self.build().values(*keys))
+
+
 class CoreResource(EntityAccess, Resource):
     """Base of the generated core-style resources; ``options`` is the registration."""
 
@@ -375,11 +389,20 @@ class CoreResource(EntityAccess, Resource):
             request.services.query,
             page_size=page_size_policy(request, core=True),
         )
-        queryset = spec.apply(base_queryset(self.options, request))
         columns = self.schema.columns
         wanted = [columns[name] for name in spec.fields] if spec.fields else list(columns.values())
-        sliced = queryset[spec.offset : spec.offset + spec.page_size]
-        return self.rows(request, sliced, wanted, with_uri=True)
+
+        def page():
+            queryset = spec.apply(base_queryset(self.options, request))
+            return queryset[spec.offset : spec.offset + spec.page_size]
+
+        same_rows, key = hook_key(self.options, request)
+        if same_rows and not spec.filters and not spec.search:
+            alias = self.options.model._default_manager.db
+            shape = ("core-page", self.options, alias, key, tuple(spec.ordering), spec.offset)
+            page_ = CompiledPage((*shape, spec.page_size), page)
+            return self.rows(request, page_, wanted, with_uri=True)
+        return self.rows(request, page(), wanted, with_uri=True)
 
     @operation("create", args=[Arg("data", None, whole_body=True)], access="can_create")
     def create(self, request, data):
