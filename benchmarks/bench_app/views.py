@@ -77,6 +77,8 @@ RAW_COLUMNS = (
     "type",
     "title",
     "body",
+    "body_format",
+    "comment",
     "status",
     "sticky",
     "created",
@@ -112,6 +114,8 @@ def raw_rows(request, queryset) -> list[dict]:
             "type": type_,
             "title": title,
             "body": body,
+            "body_format": body_format,
+            "comment": comment,
             "status": status,
             "sticky": sticky,
             "created": created,
@@ -130,6 +134,8 @@ def raw_rows(request, queryset) -> list[dict]:
             type_,
             title,
             body,
+            body_format,
+            comment,
             status,
             sticky,
             created,
@@ -170,6 +176,8 @@ NODE_COLUMNS = (
     "type",
     "title",
     "body",
+    "body_format",
+    "comment",
     "status",
     "sticky",
     "created",
@@ -189,7 +197,8 @@ def raw_node_index(request):
             "uuid": str(uuid),
             "type": type_,
             "title": title,
-            "body": body,
+            "body": {"und": [{"value": body, "format": body_format}]},
+            "comment": str(comment),
             "status": "1" if status else "0",
             "sticky": "1" if sticky else "0",
             "created": str(int(created.timestamp())),
@@ -197,9 +206,20 @@ def raw_node_index(request):
             "uid": str(author_id),
             "uri": f"{node_uri}{pk}",
         }
-        for pk, uuid, type_, title, body, status, sticky, created, changed, author_id in (
-            page.values_list(*NODE_COLUMNS)
-        )
+        for (
+            pk,
+            uuid,
+            type_,
+            title,
+            body,
+            body_format,
+            comment,
+            status,
+            sticky,
+            created,
+            changed,
+            author_id,
+        ) in page.values_list(*NODE_COLUMNS)
     ]
     return json_response(rows)
 
@@ -267,6 +287,8 @@ class ArticleSerializer(ReferenceMixin, serializers.ModelSerializer):
             "type",
             "title",
             "body",
+            "body_format",
+            "comment",
             "status",
             "sticky",
             "created",
