@@ -9,6 +9,7 @@ every gunicorn worker sees the same endpoint configuration).
 import hashlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -129,6 +130,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # WhiteNoise serves the apps' static files straight from their folders, so the demo needs no
 # collectstatic; a production deployment runs collectstatic and may turn this off.
 WHITENOISE_USE_FINDERS = True
+# ... so a missing STATIC_ROOT (no collectstatic yet) is expected, not worth a warning.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # Uploads through the file resource (SERVICES_API["FILE_STORAGE"] = "default").
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
