@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from unittest import mock
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client, override_settings
 
+from services_api.models import BearerToken
 from tests.user_helpers import js, login, make_api, make_user, send
 
 pytestmark = pytest.mark.usefixtures("no_password_leaks")
@@ -159,6 +161,63 @@ def test_blocked_user_with_right_password_is_403(client, make_endpoint, suffix):
         ]
 
 
+DRUPAL_HASH = "$S$CFURCPa.k6FAEbJPgejaW4nijv7rYgGc4dUJtChQtV4KLJTPTC/u"  # "password"
+
+
+def drupal_account(username, *, is_active):
+    from services_api.auth.hashers import from_drupal_hash
+
+    user = make_user(username, is_active=is_active)
+    user.password = from_drupal_hash(DRUPAL_HASH)
+    user.save(update_fields=["password"])
+    return user
+
+
+def stored_hash(user):
+    return type(user).objects.filter(pk=user.pk).values_list("password", flat=True).get()
+
+
+@pytest.mark.parametrize("suffix", ["json", "xml"])
+def test_blocked_drupal_account_is_refused_and_keeps_its_hash(client, make_endpoint, suffix):
+    """Issue #15 item 8: the right password on a blocked account must not upgrade its hash."""
+    make_api(make_endpoint, authentication=["session"])
+    bob = drupal_account("bob", is_active=False)
+    before = stored_hash(bob)
+    assert before == "drupal7$" + DRUPAL_HASH
+    response = send(
+        client, "POST", f"/svc/user/login.{suffix}", {"username": "bob", "password": "password"}
+    )
+    assert response.status_code == 403
+    assert response.reason_phrase == ": The username bob has not been activated or is blocked."
+    message = 'The username <em class="placeholder">bob</em> has not been activated or is blocked.'
+    if suffix == "json":
+        assert js(response) == [message]
+    else:
+        assert "<result>The username &lt;em" in response.content.decode()
+    assert stored_hash(bob) == before  # byte-identical
+    assert session_cookie(response) is None
+    bob.refresh_from_db()
+    assert bob.last_login is None and not bob.is_active
+
+
+def test_blocked_drupal_account_keeps_its_hash_through_basic_auth(client, api):
+    bob = drupal_account("bob", is_active=False)
+    before = stored_hash(bob)
+    credentials = base64.b64encode(b"bob:password").decode()
+    response = client.get(f"/svc/user/{bob.pk}.json", HTTP_AUTHORIZATION=f"Basic {credentials}")
+    assert response.status_code == 401  # stays anonymous: Basic's challenge
+    assert stored_hash(bob) == before
+
+
+def test_active_drupal_account_is_upgraded_by_login(client, api):
+    """The control: an active account's Drupal hash is re-hashed by a successful login."""
+    dries = drupal_account("dries", is_active=True)
+    login(client, "dries", "password")
+    upgraded = stored_hash(dries)
+    assert not upgraded.startswith("drupal7$")
+    assert get_hasher("default").algorithm == upgraded.split("$", 1)[0]
+
+
 def test_blocked_user_with_basic_auth_enabled_is_a_bare_401(client, api):
     """Drupal's Basic auth module turns an anonymous 403 into ``401 Unauthorized``."""
     make_user("bob", "bob-pass", is_active=False)
@@ -211,32 +270,80 @@ def test_already_logged_in_with_basic_auth(client, alice):
     assert response.status_code == 406
 
 
-def test_login_can_issue_a_bearer_token(client, alice):
+@pytest.mark.parametrize("where", ["body", "query"])
+def test_login_issues_a_bearer_token_that_works_there(client, make_endpoint, where):
+    make_api(make_endpoint, authentication=["session", "bearer"])
+    alice = make_user("alice", "alice-pass")
+    creds = {"username": "alice", "password": "alice-pass"}
+    if where == "body":
+        response = send(client, "POST", "/svc/user/login.json", {**creds, "bearer": 1})
+    else:
+        response = send(client, "POST", "/svc/user/login.json?bearer=1", creds)
+    assert response.status_code == 200
+    data = js(response)
+    assert isinstance(data["bearer_token"], str) and len(data["bearer_token"]) == 43
+    assert isinstance(data["bearer_expires"], int)
+    assert BearerToken.objects.filter(user=alice).count() == 1
+    # The token authenticates on the endpoint that issued it, without cookie or CSRF token.
+    fresh = Client()
+    retrieve = fresh.get(
+        f"/svc/user/{alice.pk}.json", HTTP_AUTHORIZATION=f"Bearer {data['bearer_token']}"
+    )
+    assert retrieve.status_code == 200
+    assert js(retrieve)["mail"] == "alice@example.com"
+    logout = fresh.post(
+        "/svc/user/logout.json", HTTP_AUTHORIZATION=f"Bearer {data['bearer_token']}"
+    )
+    assert logout.status_code == 200  # a write with no CSRF token
+
+
+@pytest.mark.parametrize("suffix", ["json", "xml"])
+@pytest.mark.parametrize("where", ["body", "query"])
+def test_login_refuses_bearer_where_bearer_auth_is_off(client, api, alice, suffix, where):
+    """``svc`` enables session and Basic only: a token issued there would not work there."""
+    creds = {"username": "alice", "password": "alice-pass"}
+    if where == "body":
+        response = send(client, "POST", f"/svc/user/login.{suffix}", {**creds, "bearer": "1"})
+    else:
+        response = send(client, "POST", f"/svc/user/login.{suffix}?bearer=1", creds)
+    assert response.status_code == 406
+    assert response.reason_phrase == (
+        "Not Acceptable : Bearer tokens are not enabled on this endpoint."
+    )
+    if suffix == "json":
+        assert js(response) == ["Bearer tokens are not enabled on this endpoint."]
+    else:
+        assert b"<result>Bearer tokens are not enabled on this endpoint.</result>" in (
+            response.content
+        )
+    # Nothing written: no token, no session, no login time.
+    assert not BearerToken.objects.exists()
+    assert session_cookie(response) is None
+    alice.refresh_from_db()
+    assert alice.last_login is None
+    # Without bearer (or bearer=0) the same login works.
+    plain = send(client, "POST", "/svc/user/login.json?bearer=0", creds)
+    assert plain.status_code == 200
+    assert "bearer_token" not in js(plain)
+
+
+@pytest.mark.parametrize("value", [{"a": "1"}, "maybe", ["1", "2"]])
+def test_login_bearer_of_the_wrong_type_is_a_400(client, make_endpoint, value):
+    make_api(make_endpoint, authentication=["session", "bearer"])
+    alice = make_user("alice", "alice-pass")
     response = send(
         client,
         "POST",
         "/svc/user/login.json",
-        {"username": "alice", "password": "alice-pass", "bearer": 1},
+        {"username": "alice", "password": "alice-pass", "bearer": value},
     )
-    data = js(response)
-    assert isinstance(data["bearer_token"], str) and len(data["bearer_token"]) > 20
-    assert isinstance(data["bearer_expires"], int)
-    plain = send(client, "POST", "/svc/user/login.json?bearer=0", {"username": "x"})
-    assert plain.status_code == 401  # missing password, nothing issued
-
-
-def test_login_without_bearer_module(client, alice, monkeypatch):
-    from services_api.drupal import user as user_module
-
-    monkeypatch.setattr(user_module, "_bearer_issuer", lambda: None)
-    response = send(
-        client,
-        "POST",
-        "/svc/user/login.json?bearer=1",
-        {"username": "alice", "password": "alice-pass"},
+    assert response.status_code == 400
+    assert response.reason_phrase == (
+        ": Invalid value for argument bearer: expected a boolean (1 or 0)."
     )
-    assert response.status_code == 200
-    assert "bearer_token" not in js(response)
+    assert not BearerToken.objects.exists()
+    alice.refresh_from_db()
+    assert alice.last_login is None
 
 
 # ---------------------------------------------------------------- logout

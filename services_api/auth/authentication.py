@@ -21,7 +21,8 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user
+from django.contrib.auth import authenticate, get_user, get_user_model
+from django.contrib.auth.hashers import check_password
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
@@ -65,6 +66,35 @@ def csrf_token_valid(django_request: Any, token: str | None) -> bool:
     return hmac.compare_digest(csrf_token(django_request), token)
 
 
+class Blocked(Exception):
+    """The credentials are right but the account is blocked (``is_active`` false)."""
+
+
+def check_credentials(django_request: Any, username: str, password: str) -> Any:
+    """The active user the credentials name, ``None``, or :class:`Blocked`.
+
+    One password hash per attempt, whether or not the account exists (an unknown name costs
+    Django's ``ModelBackend`` one hash of the default hasher). A blocked account's password is
+    checked without the upgrade setter: ``user.check_password()`` and ``authenticate()`` would
+    rewrite a Drupal hash although the login is refused, so a blocked account keeps its stored
+    hash byte for byte. Everyone else goes through ``authenticate()`` (and the project's
+    backends), which upgrades a Drupal hash on success.
+    """
+    User = get_user_model()
+    try:
+        candidate = User._default_manager.get_by_natural_key(username)
+    except User.DoesNotExist:
+        candidate = None
+    if candidate is not None and not getattr(candidate, "is_active", True):
+        if check_password(password, candidate.password):  # no setter: no rewrite
+            raise Blocked(username)
+        return None
+    user = authenticate(django_request, username=username, password=password)
+    if user is None or not getattr(user, "is_active", True):
+        return None
+    return user
+
+
 class SessionAuthentication(BaseAuthentication):
     """The Drupal session: cookie -> user, plus the X-CSRF-Token check on writes."""
 
@@ -100,8 +130,11 @@ class BasicAuthentication(BaseAuthentication):
         username, sep, password = decoded.partition(":")
         if not sep:
             return None
-        user = authenticate(request._request, username=username, password=password)
-        if user is None or not user.is_active:
+        try:
+            user = check_credentials(request._request, username, password)
+        except Blocked:
+            return None
+        if user is None:
             return None
         return (user, "basic")
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import (
-    authenticate,
     get_user_model,
     password_validation,
     update_session_auth_hash,
@@ -47,7 +46,7 @@ from rest_framework.throttling import BaseThrottle
 
 from entity_resources.exceptions import QueryError
 from entity_resources.grammar import QueryColumn, Vocabulary, parse_query, truthy
-from services_api.auth.authentication import csrf_token
+from services_api.auth.authentication import Blocked, check_credentials, csrf_token
 from services_api.drupal.query import page_size_policy, query_error
 from services_api.exceptions import ServicesError
 from services_api.resources import (
@@ -57,6 +56,7 @@ from services_api.resources import (
     operation,
     targeted_action,
 )
+from services_api.resources.arguments import coerce
 from services_api.resources.results import Result
 from services_api.server.errors import cache_outage_tolerated
 from services_api.settings import services_settings
@@ -207,6 +207,18 @@ def set_session_cookie(response: Any, django_request: Any) -> None:
         samesite=settings.SESSION_COOKIE_SAMESITE,
     )
     patch_vary_headers(response, ("Cookie",))
+
+
+def wants_bearer_token(request: Any, bearer: bool) -> bool:
+    """``bearer=1`` in the body or the query string; refused (406, before the password is
+    checked, so nothing is written) on an endpoint that does not accept bearer tokens: a
+    client that receives a token can rely on it working where it logged in."""
+    query_value = request.services.query.get("bearer")
+    if query_value is not None:
+        bearer = bearer or coerce(Arg("bearer", bool), query_value)
+    if bearer and "bearer" not in request.services.endpoint.authentication:
+        raise ServicesError("Bearer tokens are not enabled on this endpoint.", 406)
+    return bearer
 
 
 # --------------------------------------------------------------------------- throttling
@@ -687,13 +699,14 @@ class UserResource(Resource):
         args=[
             Arg("username"),
             Arg("password"),
-            Arg("bearer", None, required=False, default=None),
+            Arg("bearer", bool, required=False, default=False),
         ]
     )
     def login(self, request, username, password, bearer):
         viewer = request.user  # session + CSRF checked before "Already logged in"
         if viewer.is_authenticated:
             raise ServicesError(f"Already logged in as {viewer.get_username()}.", 406)
+        bearer = wants_bearer_token(request, bearer)
         throttle = LoginThrottle(username, client_ip(request))
         throttle.check()
         django_request = request._request
@@ -720,12 +733,12 @@ class UserResource(Resource):
             "token": csrf_token(django_request),
             "user": account,
         }
-        if truthy(bearer) or truthy(request.services.query.get("bearer")):
-            issue = _bearer_issuer()
-            if issue is not None:
-                token, expires = issue(user)
-                result["bearer_token"] = token
-                result["bearer_expires"] = int(expires.timestamp())
+        if bearer:
+            from services_api.auth.tokens import issue_bearer_token
+
+            token, expires = issue_bearer_token(user)
+            result["bearer_token"] = token
+            result["bearer_expires"] = int(expires.timestamp())
         on_response = None
         if session is not None:
 
@@ -736,27 +749,17 @@ class UserResource(Resource):
 
     @staticmethod
     def authenticate(django_request: Any, username: str, password: str) -> Any:
-        """Exactly one password hash per attempt, whether or not the account exists.
-
-        A blocked account with the right password gets Drupal's 403; with a wrong one it is
-        indistinguishable from any other failure. Everyone else goes through Django's
-        ``authenticate()``; its ``ModelBackend`` hashes the password once for unknown names.
-        """
-        User = get_user_model()
+        """The user, ``None`` (401), or Drupal's 403 for a blocked account whose password is
+        right (a wrong one is indistinguishable from any other failure; the blocked account's
+        stored hash is never rewritten). See :func:`check_credentials`."""
         try:
-            candidate = User._default_manager.get_by_natural_key(username)
-        except User.DoesNotExist:
-            candidate = None
-        if candidate is not None and not getattr(candidate, "is_active", True):
-            if candidate.check_password(password):
-                raise ServicesError(
-                    f"The username {username} has not been activated or is blocked.",
-                    403,
-                    data=f"The username {placeholder(username)} has not been activated or is "
-                    "blocked.",
-                )
-            return None
-        return authenticate(django_request, username=username, password=password)
+            return check_credentials(django_request, username, password)
+        except Blocked:
+            raise ServicesError(
+                f"The username {username} has not been activated or is blocked.",
+                403,
+                data=f"The username {placeholder(username)} has not been activated or is blocked.",
+            ) from None
 
     @action()
     def logout(self, request):
@@ -842,15 +845,6 @@ class UserResource(Resource):
         if is_self(request.user, account) and hasattr(request._request, "session"):
             django_logout(request._request)
         return True
-
-
-def _bearer_issuer():
-    """``services_api.auth.tokens.issue_bearer_token`` when that module is installed."""
-    try:
-        from services_api.auth import tokens
-    except ImportError:
-        return None
-    return getattr(tokens, "issue_bearer_token", None)
 
 
 __all__ = [
