@@ -86,6 +86,7 @@ class EndpointResourceForm(forms.ModelForm):
             "targeted_actions",
             "relationships",
             "throttle_rates",
+            "api_versions",
         ]
         widgets = {
             "alias": forms.TextInput(attrs={"size": 12}),

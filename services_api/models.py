@@ -75,6 +75,37 @@ def _throttle_field() -> models.JSONField:
     )
 
 
+def api_version_problems(resource_name: str, api_versions: object) -> list[str]:
+    """What is wrong with an ``api_versions`` setting: a map of a resource's versioned methods
+    to one of the versions they declare (``{"login": "1.1"}``)."""
+    if not isinstance(api_versions, dict):
+        return [f"Expected a mapping of method names to versions, not {api_versions!r}."]
+    from services_api.resources import registry
+
+    resource = registry.get(resource_name)
+    if resource is None:
+        return []  # the unknown resource is reported on its own
+    versioned = {
+        name: controller.version_names
+        for controllers in resource.controllers.values()
+        for name, controller in controllers.items()
+        if controller.versions
+    }
+    problems = []
+    for method, version in api_versions.items():
+        if method not in versioned:
+            available = ", ".join(sorted(versioned)) or "none"
+            problems.append(
+                f"{resource_name} has no versioned method {method!r} (versioned: {available})."
+            )
+        elif version not in versioned[method]:
+            problems.append(
+                f"{resource_name}/{method} has no API version {version!r} "
+                f"(available: {', '.join(versioned[method])})."
+            )
+    return problems
+
+
 class Endpoint(models.Model):
     name = models.CharField(
         max_length=64,
@@ -163,6 +194,14 @@ class EndpointResource(models.Model):
     targeted_actions = models.JSONField(default=list, blank=True)
     relationships = models.JSONField(default=list, blank=True)
     throttle_rates = _throttle_field()
+    api_versions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'Drupal resource API version per method, e.g. {"login": "1.1"} (login takes '
+            "name/pass). A services_<resource>_<method>_version request header overrides it."
+        ),
+    )
 
     class Meta:
         ordering = ["resource"]
@@ -174,6 +213,14 @@ class EndpointResource(models.Model):
 
     def __str__(self) -> str:
         return self.alias or self.resource
+
+    def clean(self) -> None:
+        super().clean()
+        if self.api_versions in (None, ""):
+            self.api_versions = {}  # an empty admin field
+        problems = api_version_problems(self.resource, self.api_versions)
+        if problems:
+            raise ValidationError({"api_versions": problems})
 
     @property
     def public_name(self) -> str:

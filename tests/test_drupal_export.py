@@ -116,10 +116,12 @@ def test_ctools_export_page_text():
                 "actions": ["login", "logout"],
                 "targeted_actions": [],
                 "relationships": [],
+                "api_versions": {"login": "1.0"},
             },
         },
     }
-    assert notes == ["operation setting 'resource_api_version' ignored on node.index, user.login"]
+    # user/login is versioned here (1.0/1.1); node/index is not, so its setting is dropped.
+    assert notes == ["operation setting 'resource_api_version' ignored on node.index"]
 
 
 def test_parse_keeps_php_values():

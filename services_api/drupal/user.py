@@ -700,7 +700,18 @@ class UserResource(Resource):
             Arg("username"),
             Arg("password"),
             Arg("bearer", bool, required=False, default=False),
-        ]
+        ],
+        versions={
+            # API 1.1: the register form's keys (Drupal's _user_resource_login_update_1_1).
+            "1.1": {
+                "args": [
+                    Arg("name"),
+                    Arg("pass"),
+                    Arg("bearer", bool, required=False, default=False),
+                ],
+                "method": "login_1_1",
+            }
+        },
     )
     def login(self, request, username, password, bearer):
         viewer = request.user  # session + CSRF checked before "Already logged in"
@@ -761,7 +772,11 @@ class UserResource(Resource):
                 data=f"The username {placeholder(username)} has not been activated or is blocked.",
             ) from None
 
-    @action()
+    def login_1_1(self, request, name, bearer, **kwargs):
+        """Login API 1.1: ``name`` and ``pass`` instead of ``username`` and ``password``."""
+        return self.login(request, name, kwargs["pass"], bearer)
+
+    @action(versions={"1.1": {"method": "logout_1_1"}})
     def logout(self, request):
         if not request.user.is_authenticated:
             raise ServicesError("User is not logged in.", 406)
@@ -769,6 +784,16 @@ class UserResource(Resource):
             django_logout(request._request)
         request.user = AnonymousUser()
         return True
+
+    def logout_1_1(self, request):
+        """Logout API 1.1: the reply is the anonymous user (``drupal_anonymous_user()``)."""
+        self.logout(request)
+        return {
+            "uid": 0,
+            "hostname": client_ip(request),
+            "roles": dict(ANONYMOUS_ROLE),
+            "cache": 0,
+        }
 
     @action()
     def token(self, request):

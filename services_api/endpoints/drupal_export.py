@@ -385,6 +385,21 @@ def _switches(
     ]
 
 
+def _api_version(resource: str, op: Any, values: dict, out: dict[str, Any]) -> bool:
+    """Keep ``services.resource_api_version`` as ``api_versions[op]`` when our resource declares
+    that version of the method; otherwise the setting is reported as ignored."""
+    from services_api.models import api_version_problems
+
+    version = values.get("resource_api_version")
+    if version is None:
+        return False
+    version = str(version)
+    if api_version_problems(resource, {str(op): version}):
+        return False
+    out.setdefault("api_versions", {})[str(op)] = version
+    return True
+
+
 def _resources(raw: Any, endpoint: str, notes: list[str]) -> dict[str, dict]:
     """Enabled operations per resource; settings are collected into one note per kind."""
     ignored_settings: dict[str, list[str]] = {}
@@ -410,6 +425,10 @@ def _resources(raw: Any, endpoint: str, notes: list[str]) -> dict[str, dict]:
                     if not _truthy(values):
                         continue
                     is_services = module == "services" and isinstance(values, dict)
+                    if is_services and _api_version(name, op, values, out):
+                        values = {k: v for k, v in values.items() if k != "resource_api_version"}
+                        if not values:
+                            continue
                     for kind in [f"services/{sub}" for sub in values] if is_services else [module]:
                         ignored_settings.setdefault(kind, []).append(f"{name}.{op}")
         for key in conf:

@@ -12,10 +12,13 @@ writes as JSON or YAML and ``manage.py services_import`` reads back::
         "plain_query_filters": false, "allow_registration": true, "debug": false,
         "resources": {
             "node": {"alias": "content", "operations": ["retrieve", "index"], "actions": [],
-                     "targeted_actions": [], "relationships": ["files"]}
+                     "targeted_actions": [], "relationships": ["files"]},
+            "user": {"alias": null, "actions": ["login", "logout"], ...,
+                     "api_versions": {"login": "1.1"}}
         }
     }
 
+``api_versions`` (Drupal's per-method ``resource_api_version``) is written only when set.
 Exports are deterministic: keys in the order above, resources sorted by name, operations in
 CRUD order (retrieve, create, update, delete, index) and the other lists sorted. The
 authentication, formatter and parser lists keep their stored order (the first enabled formatter
@@ -51,7 +54,7 @@ from services_api.endpoints.drupal_export import (
     load_drupal_export,
     looks_like_drupal_export,
 )
-from services_api.models import Endpoint, EndpointResource
+from services_api.models import Endpoint, EndpointResource, api_version_problems
 from services_api.resources import registry
 
 __all__ = [
@@ -98,7 +101,7 @@ RESOURCE_KINDS: dict[str, str] = {
     "targeted_actions": "targeted_action",
     "relationships": "relationship",
 }
-RESOURCE_KEYS = ("alias", *RESOURCE_KINDS, "throttle_rates")
+RESOURCE_KEYS = ("alias", *RESOURCE_KINDS, "throttle_rates", "api_versions")
 
 _LIST_CHOICES = {
     "authentication": auth_method_choices,
@@ -160,6 +163,8 @@ def export_endpoint(
         }
         if row.throttle_rates:
             resources[row.resource]["throttle_rates"] = dict(sorted(row.throttle_rates.items()))
+        if row.api_versions:
+            resources[row.resource]["api_versions"] = dict(sorted(row.api_versions.items()))
     data["resources"] = resources
     return data
 
@@ -325,7 +330,18 @@ def _prepare_resources(
         rates = conf.get("throttle_rates") or {}
         if not _check_type(rates, dict, f"{what}: throttle_rates", errors):
             continue
-        row = EndpointResource(resource=name, alias=alias or "", throttle_rates=rates, **values)
+        api_versions = conf.get("api_versions") or {}
+        problems = api_version_problems(name, api_versions)
+        if problems:
+            errors.extend(f"{what}: api_versions: {problem}" for problem in problems)
+            continue
+        row = EndpointResource(
+            resource=name,
+            alias=alias or "",
+            throttle_rates=rates,
+            api_versions=dict(api_versions),
+            **values,
+        )
         try:
             row.full_clean(exclude=["endpoint"])
         except ValidationError as exc:

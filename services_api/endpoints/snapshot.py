@@ -46,6 +46,8 @@ class ResourceConfig:
     targeted_actions: frozenset[str]
     relationships: frozenset[str]
     throttle_rates: dict[str, str] = field(default_factory=dict)
+    #: Drupal resource API version per method name (``{"login": "1.1"}``).
+    api_versions: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def public_name(self) -> str:
@@ -124,6 +126,7 @@ def build_snapshot(version: str) -> Snapshot:
             targeted_actions=frozenset(res["targeted_actions"] or ()),
             relationships=frozenset(res["relationships"] or ()),
             throttle_rates=dict(res["throttle_rates"] or {}),
+            api_versions=dict(res.get("api_versions") or {}),
         )
         resources[res["endpoint_id"]][config.public_name] = config
     endpoints = [

@@ -22,7 +22,7 @@ Built-in (``user``, ``system``) and generated (``entity_*``) resources use the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
@@ -68,6 +68,16 @@ class Arg:
         return self.key or self.name
 
 
+def parse_version(value: Any) -> tuple[int, int] | None:
+    """``"1.1"`` -> ``(1, 1)``; anything else (``"2"``, ``"x.1"``, ``None``) -> ``None``."""
+    if not isinstance(value, str):
+        return None
+    major, sep, minor = value.strip().partition(".")
+    if not (sep and major.isdigit() and minor.isdigit()):
+        return None
+    return int(major), int(minor)
+
+
 @dataclass(frozen=True)
 class Controller:
     """A callable bound to its declaration: kind, name, arguments and access check."""
@@ -80,6 +90,32 @@ class Controller:
     #: Whether the controller reads a request body (create, update, actions).
     reads_body: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Drupal's resource API versions: ``((major, minor), args or None, method or None)``
+    #: updates in ascending order, applied over the 1.0 declaration (see ``for_version``).
+    versions: tuple[tuple[tuple[int, int], tuple[Arg, ...] | None, str | None], ...] = ()
+
+    @property
+    def version_names(self) -> tuple[str, ...]:
+        """The versions a client may ask for: ``("1.0", "1.1")`` (``()`` when unversioned)."""
+        if not self.versions:
+            return ()
+        return ("1.0", *(f"{major}.{minor}" for (major, minor), _, _ in self.versions))
+
+    def for_version(self, version: str | None) -> Controller:
+        """The controller as API ``version`` defines it (Drupal's ``services_request_apply_
+        version``): every update whose major and minor are both at most the requested ones is
+        applied in order; ``1.0``, no version or an unparsable one is the declaration itself."""
+        wanted = parse_version(version)
+        if wanted is None or not self.versions:
+            return self
+        args, method = self.args, self.method
+        for (major, minor), update_args, update_method in self.versions:
+            if major <= wanted[0] and minor <= wanted[1]:
+                args = update_args if update_args is not None else args
+                method = update_method or method
+        if args is self.args and method == self.method:
+            return self
+        return replace(self, args=args, method=method, versions=())
 
     @property
     def path_args(self) -> tuple[Arg, ...]:
@@ -91,7 +127,20 @@ class Controller:
         return required <= parts <= len(self.path_args)
 
 
-def _declare(kind: str, name: str | None, args, access, **extra) -> Callable:
+def _declare(kind: str, name: str | None, args, access, versions=None, **extra) -> Callable:
+    parsed = []
+    for version, update in (versions or {}).items():
+        number = parse_version(version)
+        if number is None or number <= (1, 0):
+            raise ValueError(f"API version {version!r} must be 'major.minor' above '1.0'.")
+        unknown = set(update) - {"args", "method"}
+        if unknown:
+            raise ValueError(f"API version {version!r}: unknown key(s) {sorted(unknown)}.")
+        update_args = update.get("args")
+        parsed.append(
+            (number, tuple(update_args) if update_args is not None else None, update.get("method"))
+        )
+
     def decorator(func: Callable) -> Callable:
         func._services_controller = {  # type: ignore[attr-defined]
             "kind": kind,
@@ -99,6 +148,7 @@ def _declare(kind: str, name: str | None, args, access, **extra) -> Callable:
             "args": tuple(args or ()),
             "access": access,
             "extra": extra,
+            "versions": tuple(sorted(parsed, key=lambda item: item[0])),
         }
         return func
 
@@ -110,26 +160,33 @@ def operation(
     *,
     args: list[Arg] | tuple[Arg, ...] | None = None,
     access: Callable[..., bool] | str | None = None,
+    versions: dict[str, dict[str, Any]] | None = None,
 ) -> Callable:
     """Declare one of the CRUD operations; ``name`` defaults to the method name."""
     if name is not None and name not in OPERATIONS:
         raise ValueError(f"Unknown operation {name!r}; use one of {', '.join(OPERATIONS)}.")
-    return _declare("operation", name, args, access)
+    return _declare("operation", name, args, access, versions)
 
 
-def action(name=None, *, args=None, access=None) -> Callable:
-    """Declare an action: ``POST <resource>/<name>``."""
-    return _declare("action", name, args, access)
+def action(name=None, *, args=None, access=None, versions=None) -> Callable:
+    """Declare an action: ``POST <resource>/<name>``.
+
+    ``versions`` declares Drupal resource API versions beyond 1.0 (the declaration itself):
+    ``{"1.1": {"args": [...], "method": "login_1_1"}}`` replaces the arguments and/or the
+    method called. A client picks one with the ``services_<resource>_<name>_version`` header,
+    an endpoint with its ``api_versions`` setting; see ``Controller.for_version``.
+    """
+    return _declare("action", name, args, access, versions)
 
 
-def targeted_action(name=None, *, args=None, access=None) -> Callable:
+def targeted_action(name=None, *, args=None, access=None, versions=None) -> Callable:
     """Declare a targeted action: ``POST <resource>/<id>/<name>``."""
-    return _declare("targeted_action", name, args, access)
+    return _declare("targeted_action", name, args, access, versions)
 
 
-def relationship(name=None, *, args=None, access=None) -> Callable:
+def relationship(name=None, *, args=None, access=None, versions=None) -> Callable:
     """Declare a relationship: ``GET <resource>/<id>/<name>``."""
-    return _declare("relationship", name, args, access)
+    return _declare("relationship", name, args, access, versions)
 
 
 class Resource:
@@ -162,6 +219,7 @@ class Resource:
                 access=spec["access"],
                 reads_body=reads_body,
                 extra=spec["extra"],
+                versions=spec.get("versions", ()),
             )
 
     # Convenience views of the declaration, used by the admin and exports.
@@ -268,6 +326,7 @@ __all__ = [
     "ResourceRegistry",
     "action",
     "operation",
+    "parse_version",
     "register_resource",
     "registry",
     "relationship",

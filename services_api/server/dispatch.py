@@ -93,6 +93,20 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def requested_version(
+    meta: dict[str, Any], resource: str, config: ResourceConfig, method: str
+) -> str | None:
+    """Drupal's resource API version of a call: the ``services_<resource>_<method>_version``
+    header (sent as ``Services-User-Login-Version``: servers such as gunicorn and nginx drop
+    header names with underscores), else the endpoint's ``api_versions`` setting, else none
+    (1.0)."""
+    key = f"HTTP_SERVICES_{resource}_{method}_VERSION".replace("-", "_").upper()
+    header = meta.get(key)
+    if header:
+        return header
+    return config.api_versions.get(method)
+
+
 def routing_error(endpoint: EndpointConfig, message: str, status: int) -> HttpResponse:
     """Drupal's routing errors: status line only, no body."""
     return exception_response(ServicesError(message, status, empty_body=True), endpoint)
@@ -165,6 +179,10 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
     if resolved is None:
         return routing_error(endpoint, "Could not find the controller.", 404)
     controller, path_parts = resolved
+    if controller.versions:
+        controller = controller.for_version(
+            requested_version(meta, resource.name, resource_config, controller.name)
+        )
     try:
         suffix = parsed.suffix
         if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
