@@ -18,6 +18,7 @@ never writable through the API.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -32,13 +33,14 @@ from django.contrib.auth import (
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from django.utils.http import http_date
 from rest_framework.settings import api_settings
@@ -221,6 +223,34 @@ def wants_bearer_token(request: Any, bearer: bool) -> bool:
     return bearer
 
 
+def html_error(template: str, status: int, *names: Any) -> ServicesError:
+    """Drupal's ``%name`` message: plain names on the status line, placeholders in the body."""
+    return ServicesError(
+        template.format(*names),
+        status,
+        data=template.format(*(placeholder(name) for name in names)),
+    )
+
+
+def _in_db_range(value: int) -> bool:
+    """Whether ``value`` fits the signed 64-bit keys of every database backend."""
+    return -(2**63) <= value < 2**63
+
+
+def timestamp_of(value: datetime | None) -> int:
+    """:func:`timestamp` for code whose ``timestamp`` argument (Drupal's name) shadows it."""
+    return timestamp(value)
+
+
+def pass_reset_session_ok(request: Any, account: Any) -> bool:
+    """Drupal's ``$pass_reset``: the session holds ``pass_reset_<uid>`` from
+    ``user_pass_reset`` and the request's ``pass-reset-token`` query parameter matches it."""
+    session = getattr(request._request, "session", None)
+    stored = session.get(f"pass_reset_{account.pk}") if session is not None else None
+    given = request.services.query.get("pass-reset-token")
+    return bool(stored and isinstance(given, str) and constant_time_compare(stored, given))
+
+
 # --------------------------------------------------------------------------- throttling
 
 
@@ -279,14 +309,52 @@ class LoginThrottle:
 # --------------------------------------------------------------------------- mail
 
 
+class PassResetTokens(PasswordResetTokenGenerator):
+    """Drupal's ``user_pass_rehash($pass, $timestamp, $login, $uid)`` on Django's reset-token
+    machinery: an HMAC (``SECRET_KEY``, with ``SECRET_KEY_FALLBACKS`` accepted) over the
+    account's pk, password hash, last login, e-mail and the link's ``timestamp``. Like
+    Drupal's, the hash stops matching once the account logs in (the reset itself logs in) or
+    its password changes, which makes the link one-time."""
+
+    key_salt = "services_api.drupal.user.user_pass_reset"
+
+    def hashed_pass(self, user: Any, timestamp: int, secret: Any = None) -> str:
+        return salted_hmac(
+            self.key_salt,
+            self._make_hash_value(user, timestamp),
+            secret=secret or self.secret,
+            algorithm=self.algorithm,
+        ).hexdigest()[::2]
+
+    def check_hashed_pass(self, user: Any, timestamp: int, hashed_pass: str) -> bool:
+        return any(
+            constant_time_compare(self.hashed_pass(user, timestamp, secret), hashed_pass)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
+
+pass_reset_tokens = PassResetTokens()
+
+
+def one_time_login(user: Any) -> tuple[int, str]:
+    """``(timestamp, hashed_pass)`` of a new one-time login link (``user/reset/<uid>/...``)."""
+    now = int(time.time())
+    return now, pass_reset_tokens.hashed_pass(user, now)
+
+
 def _reset_instructions(request: Any, user: Any) -> str:
-    token = default_token_generator.make_token(user)
+    moment, hashed = one_time_login(user)
     ctx = getattr(request, "services", None)
     url = ctx.resource_uri("user", "user_pass_reset") if ctx else "user/user_pass_reset"
+    account_url = ctx.resource_uri("user", user.pk) if ctx else f"user/{user.pk}"
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
     return (
-        f"To set a new password, POST to {url} with:\n\n"
-        f"  uid: {user.pk}\n  hashed_pass: {token}\n  pass: <your new password>\n\n"
-        "This one-time token stops working once it is used or the password changes."
+        f"One-time login link: user/reset/{user.pk}/{moment}/{hashed}\n\n"
+        f"To use it, POST to {url} with:\n\n"
+        f"  uid: {user.pk}\n  timestamp: {moment}\n  hashed_pass: {hashed}\n\n"
+        "The reply logs you in and holds a pass_reset_token. Then set a new password with "
+        f"PUT {account_url}?pass-reset-token=<pass_reset_token> (no current password needed).\n"
+        f"The link can be used only once and expires after {hours} hours."
     )
 
 
@@ -305,12 +373,19 @@ def send_password_reset_mail(request: Any, user: Any) -> None:
 
 
 def send_welcome_mail(request: Any, user: Any) -> None:
+    """Drupal's welcome mail: ``register_no_approval_required`` where visitors may register,
+    ``register_admin_created`` where only administrators create accounts."""
     mail = getattr(user, email_field(), "")
     if not mail:
         return
     name = user.get_username()
+    ctx = getattr(request, "services", None)
+    if ctx is not None and not ctx.endpoint.allow_registration:
+        subject = f"An administrator created an account for you at {site_name()}"
+    else:
+        subject = f"Account details for {name} at {site_name()}"
     send_mail(
-        f"Account details for {name} at {site_name()}",
+        subject,
         f"{name},\n\nThank you for registering at {site_name()}. Your username is {name}.\n\n"
         f"If you have no password yet, or forgot it: {_reset_instructions(request, user)}\n",
         None,
@@ -514,14 +589,21 @@ class UserResource(Resource):
         return is_self(request.user, account) or is_user_admin(request.user)
 
     def can_administer(self, request, kwargs) -> bool:
-        if not is_user_admin(request.user):
-            return False
+        """``administer users``; an unknown uid is a 404 first, for anyone (Drupal's
+        ``_user_resource_access`` loads the account before it checks access)."""
         if "uid" in kwargs:
             self.load(request, kwargs["uid"])
-        return True
+        return is_user_admin(request.user)
 
     def can_cancel(self, request, kwargs) -> bool:
-        return self.can_update(request, kwargs)
+        """Services 3.x: only ``administer users`` may cancel an account (self included)."""
+        return self.can_administer(request, kwargs)
+
+    def can_reset_password(self, request, kwargs) -> bool:
+        """Services 3.x lets anyone ask for an existing account's reset mail (it goes to the
+        account's own address, like ``request_new_password``)."""
+        self.load(request, kwargs["uid"])
+        return True
 
     def can_create(self, request, kwargs) -> bool:
         viewer = request.user
@@ -623,7 +705,8 @@ class UserResource(Resource):
         password = _password_value(data.get("pass"), errors) if "pass" in data else None
         if password:
             _validate_password(password, account, errors)
-        if not admin and (password or email_field() in changes):
+        pass_reset = is_self(viewer, account) and pass_reset_session_ok(request, account)
+        if not admin and not pass_reset and (password or email_field() in changes):
             current = data.get("current_pass")
             if not (isinstance(current, str) and account.check_password(current)):
                 what = "Password" if password else "E-mail address"
@@ -646,6 +729,8 @@ class UserResource(Resource):
             if admin and data.get("roles") is not None:
                 _set_roles(account, data["roles"])
         if password and is_self(viewer, account) and hasattr(request._request, "session"):
+            # A new password uses up the one-time login's token (Drupal unsets it too).
+            request._request.session.pop(f"pass_reset_{account.pk}", None)
             # Keep the caller logged in; other sessions of the account end (Drupal too).
             update_session_auth_hash(request._request, account)
         return {**echo, "uid": str(account.pk), "roles": roles_of(account)}
@@ -813,41 +898,76 @@ class UserResource(Resource):
             send_password_reset_mail(request, account)
         return True
 
-    @action(
-        args=[
-            Arg("uid"),
-            Arg("hashed_pass"),
-            Arg("pass"),
-            Arg("timestamp", None, required=False),
-        ]
-    )
-    def user_pass_reset(self, request, uid, hashed_pass, timestamp, **kwargs):
-        """Set a new password with the one-time token of the reset mail."""
-        new_password = kwargs["pass"]
-        invalid = ServicesError(
-            "You have tried to use a one-time login link that has either been used or is no "
-            "longer valid. Please request a new one.",
-            406,
-        )
+    @action(args=[Arg("uid", int), Arg("timestamp", int), Arg("hashed_pass")])
+    def user_pass_reset(self, request, uid, timestamp, hashed_pass):
+        """Drupal's one-time login (``_user_resource_user_pass_reset_login``): check the link,
+        log the account in and return a ``pass_reset_token`` with which ``PUT user/<uid>``
+        (``?pass-reset-token=…``) changes the password without the current one."""
+        viewer = request.user
         User = get_user_model()
-        try:
-            account = User._default_manager.filter(pk=uid).first()
-        except (ValueError, TypeError, ValidationError):
+        manager = User._default_manager
+        if viewer.is_authenticated:
+            if viewer.pk == uid:
+                raise html_error(
+                    "You are logged in as {}. Please edit your profile to update your password.",
+                    403,
+                    viewer.get_username(),
+                )
+            other = manager.filter(pk=uid).first() if _in_db_range(uid) else None
+            if other is not None:
+                raise html_error(
+                    "Another user ({}) is already logged into the site on this computer, but you "
+                    "tried to use a one-time link for user {}. Please logout and try using the "
+                    "link again.",
+                    405,
+                    viewer.get_username(),
+                    other.get_username(),
+                )
+            raise ServicesError("The one-time login link you clicked is invalid.", 406)
+        now = int(time.time())
+        account = None
+        if _in_db_range(uid):
+            account = manager.filter(pk=uid).first()
+        if account is not None and not getattr(account, "is_active", True):
             account = None
-        if account is None or not getattr(account, "is_active", True):
-            raise invalid
-        if not default_token_generator.check_token(account, hashed_pass):
-            raise invalid
-        errors: dict[str, str] = {}
-        _validate_password(new_password, account, errors)
-        if errors:
-            raise form_error(errors)
-        with transaction.atomic():
-            account.set_password(new_password)
-            account.save()
-        return {"message": "Your password has been changed."}
+        if timestamp > now or account is None:
+            raise ServicesError("Access denied.", 403)  # no more clues
+        login = timestamp_of(account.last_login)
+        if login and now - timestamp > settings.PASSWORD_RESET_TIMEOUT:
+            raise ServicesError(
+                "You have tried to use a one-time login link that has expired. Please request a "
+                "new one.",
+                406,
+            )
+        if timestamp < login or not pass_reset_tokens.check_hashed_pass(
+            account, timestamp, hashed_pass
+        ):
+            raise ServicesError(
+                "You have tried to use a one-time login link that has either been used or is no "
+                "longer valid. Please request a new one.",
+                406,
+            )
+        django_request = request._request
+        session = getattr(django_request, "session", None)
+        if session is None:
+            raise ServicesError("Sessions are not enabled on this site.", 500)
+        django_login(django_request, account)  # updates last_login: the link is used up
+        reset_token = secrets.token_urlsafe(32)
+        session[f"pass_reset_{account.pk}"] = reset_token
+        session.save()
+        session.modified = False
+        request.user = account
+        return Result(
+            {
+                "pass_reset_token": reset_token,
+                "message": "You have just used your one-time login link. It is no longer "
+                "necessary to use this link to log in. <strong>Please change your "
+                "password</strong>.",
+            },
+            on_response=lambda response: set_session_cookie(response, django_request),
+        )
 
-    @targeted_action(args=[Arg("uid", source="path")], access="can_administer")
+    @targeted_action(args=[Arg("uid", source="path")], access="can_reset_password")
     def password_reset(self, request, uid):
         send_password_reset_mail(request, self.load(request, uid))
         return True
