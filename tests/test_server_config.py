@@ -178,3 +178,19 @@ def test_debug_flag_logs_calls_without_changing_responses(client, make_endpoint,
         response = client.get("/loud/echo/1.json")
     assert response.status_code == 200
     assert "services loud GET echo/1.json -> 200" in caplog.text
+
+
+def test_snapshots_of_other_code_versions_are_never_read(client, echo_endpoint):
+    """A snapshot pickled by a release with other fields (rolling deploy, shared cache) is
+    stored under another key: this worker builds its own instead of unpickling it."""
+    from django.core.cache import cache
+
+    from services_api.endpoints import snapshot
+
+    version = "old-release"
+    cache.set(snapshot.VERSION_KEY, version, timeout=None)
+    cache.set(f"services_api:config:snapshot:{version}", "a snapshot of another release")
+    snapshot.forget_local_snapshot()
+    assert client.get("/test/echo/1.json").status_code == 200
+    assert snapshot.SNAPSHOT_KEY.format(version) != f"services_api:config:snapshot:{version}"
+    assert isinstance(cache.get(snapshot.SNAPSHOT_KEY.format(version)), snapshot.Snapshot)

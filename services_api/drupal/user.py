@@ -143,15 +143,33 @@ def roles_of(user: Any) -> dict[str, str]:
 
 
 def account_data(user: Any, request: Any, *, with_mail: bool) -> dict[str, Any]:
-    """The sanitised account as Drupal renders it (DB values as strings)."""
+    """The sanitised account as Drupal renders it: the ``users`` columns in their order (DB
+    values as strings), ``roles``, then ``uuid`` and the profile hook's keys.
+
+    Django has no ``theme``, ``signature``, ``signature_format``, ``language``, ``picture``,
+    ``init`` or ``data``: they take the values Drupal gives an account that never set them
+    (``timezone`` is the site's ``TIME_ZONE``, as Drupal's registration form stores the site
+    default; ``init``, the address the account was created with, is the current address). The
+    ``USER_PROFILE_FIELDS`` hook may replace any of them with stored values. Then Drupal's
+    ``services_remove_user_data()`` applies: never ``pass``, ``mail`` only when ``with_mail``
+    (self or admin), ``init`` only for a viewer with *administer users*.
+    """
     last_login = getattr(user, "last_login", None)
+    mail = getattr(user, email_field(), "") or ""
     data: dict[str, Any] = {"uid": str(user.pk), "name": user.get_username()}
-    if with_mail:
-        data["mail"] = getattr(user, email_field(), "") or ""
+    data["mail"] = mail
+    data["theme"] = ""
+    data["signature"] = ""
+    data["signature_format"] = None
     data["created"] = str(timestamp(getattr(user, "date_joined", None)))
     data["access"] = str(timestamp(last_login))
     data["login"] = str(timestamp(last_login))
     data["status"] = "1" if getattr(user, "is_active", True) else "0"
+    data["timezone"] = settings.TIME_ZONE
+    data["language"] = ""
+    data["picture"] = None
+    data["init"] = mail
+    data["data"] = False
     data["roles"] = roles_of(user)
     uuid_field = services_settings.USER_UUID_FIELD
     if uuid_field:
@@ -166,6 +184,10 @@ def account_data(user: Any, request: Any, *, with_mail: bool) -> dict[str, Any]:
     if hook is not None:
         extra = hook(user, request) or {}
         data.update({k: v for k, v in extra.items() if k not in PROTECTED_KEYS})
+    if not with_mail:
+        del data["mail"]
+    if not is_user_admin(getattr(request, "user", None)):
+        del data["init"]
     return data
 
 

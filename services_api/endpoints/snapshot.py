@@ -16,11 +16,12 @@ endpoint is saved again (its version key could not be published).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.cache import caches
@@ -34,7 +35,6 @@ logger = logging.getLogger("services_api")
 CACHE_RETRY_INTERVAL = 5.0
 
 VERSION_KEY = "services_api:config:version"
-SNAPSHOT_KEY = "services_api:config:snapshot:{}"
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,21 @@ class Snapshot:
             if endpoint.name == name:
                 return endpoint
         return None
+
+
+def _schema_tag() -> str:
+    """A digest of the snapshot classes' fields, part of the snapshot's cache key: a worker
+    never unpickles a snapshot written by code with other fields (during a rolling deploy, or
+    servers of two releases sharing one cache); it builds its own from the database."""
+    names = ",".join(
+        f"{cls.__name__}.{f.name}"
+        for cls in (Snapshot, EndpointConfig, ResourceConfig)
+        for f in fields(cls)
+    )
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
+
+
+SNAPSHOT_KEY = "services_api:config:snapshot:{}:" + _schema_tag()
 
 
 def _cache():
