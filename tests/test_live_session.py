@@ -230,3 +230,29 @@ def test_npm_drupal_services_api_client(base, npm_client, no_password_leaks):
     assert out["retrieve"]["mail"] == "alice@example.com"
     assert "pass" not in out["retrieve"]
     assert out["logout"] is True and out["isLoggedInAfterLogout"] is False
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "reason"),
+    [
+        ("Services-User-Login-Version", 200, "OK"),
+        # gunicorn drops header names with underscores (as nginx and runserver do): 1.0 applies.
+        ("services_user_login_version", 401, "Unauthorized : Missing required argument username"),
+    ],
+)
+def test_login_api_version_header_on_the_wire(base, header, status, reason):
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=15)
+    try:
+        conn.request(
+            "POST",
+            "/api/user/login.json",
+            body=urlencode({"name": DEMO_USER[0], "pass": DEMO_USER[1]}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", header: "1.1"},
+        )
+        reply = Reply(conn.getresponse())
+    finally:
+        conn.close()
+    assert (reply.status, reply.reason) == (status, reason)
+    if status == 200:
+        assert reply.json()["user"]["name"] == DEMO_USER[0]
