@@ -254,11 +254,6 @@ def html_error(template: str, status: int, *names: Any) -> ServicesError:
     )
 
 
-def _in_db_range(value: int) -> bool:
-    """Whether ``value`` fits the signed 64-bit keys of every database backend."""
-    return -(2**63) <= value < 2**63
-
-
 def timestamp_of(value: datetime | None) -> int:
     """:func:`timestamp` for code whose ``timestamp`` argument (Drupal's name) shadows it."""
     return timestamp(value)
@@ -935,7 +930,7 @@ class UserResource(Resource):
                     403,
                     viewer.get_username(),
                 )
-            other = manager.filter(pk=uid).first() if _in_db_range(uid) else None
+            other = manager.filter(pk=uid).first()
             if other is not None:
                 raise html_error(
                     "Another user ({}) is already logged into the site on this computer, but you "
@@ -947,9 +942,7 @@ class UserResource(Resource):
                 )
             raise ServicesError("The one-time login link you clicked is invalid.", 406)
         now = int(time.time())
-        account = None
-        if _in_db_range(uid):
-            account = manager.filter(pk=uid).first()
+        account = manager.filter(pk=uid).first()  # int arguments fit 64 bits (to_int)
         if account is not None and not getattr(account, "is_active", True):
             account = None
         if timestamp > now or account is None:
