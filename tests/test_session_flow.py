@@ -568,3 +568,35 @@ def test_jdrupal_style_login_via_q_url_with_accept_any(client, alice):
     data = js(response)
     token = js(send(client, "POST", "/?q=svc/user/token.json", "", HTTP_ACCEPT="*/*"))
     assert token == {"token": data["token"]}
+
+
+def test_check_credentials_costs_one_query_with_the_default_backend(api, django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from services_api.auth.authentication import check_credentials
+
+    alice = make_user("alice", "alice-pass")
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(1):
+        assert check_credentials(request, "alice", "alice-pass") == alice
+    with django_assert_num_queries(1):
+        assert check_credentials(request, "alice", "wrong") is None
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.AllowAllUsersModelBackend"]
+)
+def test_check_credentials_uses_the_projects_backends(api):
+    """Other backends go through ``authenticate()``; a blocked account is still refused first."""
+    from django.test import RequestFactory
+
+    from services_api.auth.authentication import Blocked, check_credentials
+
+    alice = make_user("alice", "alice-pass")
+    make_user("bob", "bob-pass", is_active=False)
+    request = RequestFactory().get("/")
+    user = check_credentials(request, "alice", "alice-pass")
+    assert user == alice
+    assert user.backend == "django.contrib.auth.backends.AllowAllUsersModelBackend"
+    with pytest.raises(Blocked):
+        check_credentials(request, "bob", "bob-pass")
