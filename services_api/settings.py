@@ -86,7 +86,7 @@ DEFAULTS: dict[str, Any] = {
         "jsonp": "services_api.wire.renderers.JSONPRenderer",
         "yaml": "services_api.wire.renderers.YAMLRenderer",
         # DRF's browsable API, for endpoints that enable it (negotiated on ``text/html``).
-        "api": "rest_framework.renderers.BrowsableAPIRenderer",
+        "api": "services_api.wire.browsable.ServicesBrowsableAPIRenderer",
     },
     "PARSERS": {
         "application/json": "services_api.wire.parsers.ServicesJSONParser",

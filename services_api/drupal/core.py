@@ -265,6 +265,10 @@ class CoreResource(EntityAccess, Resource):
     """Base of the generated core-style resources; ``options`` is the registration."""
 
     options: ResourceOptions
+
+    def query_vocabulary(self) -> Vocabulary:
+        return core_vocabulary(self.options)
+
     #: First word of ``404 <label> <id> could not be found``.
     label = "Entity"
 
@@ -549,6 +553,7 @@ def core_resource_for(options: ResourceOptions) -> CoreResource:
         "name": options.core_name,
         "id_key": options.id_key,
         "options": options,
+        "__doc__": f"{str(options.opts.verbose_name_plural).capitalize()}.",
     }
     for name, accessor in (options.relationships or {}).items():
         attrs[f"relationship_{name}"] = _relationship_method(name, accessor)

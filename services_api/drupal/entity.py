@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 import entity_resources
+from entity_resources.filtering import vocabulary_for
 from entity_resources.grammar import COUNT_MODES
 from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
@@ -196,6 +197,9 @@ class EntityResource(EntityAccess, Resource):
     """Base of the generated ``entity_*`` resources; ``options`` is the registration."""
 
     options: ResourceOptions
+
+    def query_vocabulary(self) -> Any:
+        return vocabulary_for(self.options)
 
     # -- operations ------------------------------------------------------------------------
     @operation("retrieve", args=[_ID], access="can_read")
@@ -411,6 +415,7 @@ def resource_for(options: ResourceOptions, base: type[EntityResource] = EntityRe
         "name": options.resource_name,
         "id_key": options.pk_name,
         "options": options,
+        "__doc__": f"{str(options.opts.verbose_name_plural).capitalize()}.",
     }
     for name, accessor in (options.relationships or {}).items():
         attrs[f"relationship_{name}"] = _relationship_method(name, accessor)

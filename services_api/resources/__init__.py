@@ -249,6 +249,11 @@ class Resource:
 
         return services_settings.MAX_BODY_BYTES
 
+    def query_vocabulary(self) -> Any:
+        """The ``entity_resources.grammar.Vocabulary`` of this resource's index query, if it
+        takes the one query grammar (the browsable page's Filters form); ``None`` otherwise."""
+        return None
+
     def check_access(self, controller: Controller, request: Any, kwargs: dict[str, Any]) -> bool:
         """Run the controller's access check: a callable ``(request, kwargs) -> bool`` or the
         name of a method of the resource with that signature."""

@@ -61,6 +61,9 @@ class RequestContext:
     method: str
     query: dict[str, Any] = field(default_factory=dict)
     request: Any = None
+    #: The path parts after the resource name as requested (the browsable page resolves the
+    #: other methods' controllers on the same path).
+    route_parts: tuple[str, ...] = ()
 
     @cached_property
     def base_url(self) -> str:
@@ -209,6 +212,7 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
         method=method,
         query=query,
         request=request,
+        route_parts=tuple(parsed.parts),
     )
     return services_view(request)
 
