@@ -341,3 +341,13 @@ def test_admin_rotate_action_shows_new_keys_once(admin_client, alice, alice_key)
     assert any("cannot be rotated" in m and revoked.prefix in m for m in messages)
     page = admin_client.get(url)
     assert new.encode() not in page.content
+
+
+def test_key_prefixes_never_start_with_a_dash(monkeypatch, alice):
+    """A prefix is typed on the command line (``services_apikey revoke <prefix>``)."""
+    from services_api.auth import tokens
+
+    draws = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda n: next(draws))
+    api_key, key = tokens.create_api_key(alice, name="dash")
+    assert key == "b" * 43 and not api_key.prefix.startswith("-")

@@ -47,7 +47,12 @@ def hash_secret(secret: str) -> str:
 
 
 def _new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """A fresh secret whose prefix never starts with ``-``: administrators pass prefixes to
+    ``services_apikey revoke|rotate``, where a leading dash would read as an option."""
+    while True:
+        secret = secrets.token_urlsafe(32)
+        if not secret.startswith("-"):
+            return secret
 
 
 # --------------------------------------------------------------------------------------------
