@@ -131,7 +131,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # collectstatic; a production deployment runs collectstatic and may turn this off.
 WHITENOISE_USE_FINDERS = True
 # ... so a missing STATIC_ROOT (no collectstatic yet) is expected, not worth a warning.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 # Uploads through the file resource (SERVICES_API["FILE_STORAGE"] = "default").
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
