@@ -71,6 +71,12 @@ DEFAULTS: dict[str, Any] = {
     "FILE_ALLOWED_EXTENSIONS": "jpg jpeg gif png txt doc xls pdf ppt pps odt ods odp",
     # Site name used in ``WWW-Authenticate: Basic realm="..."``.
     "SITE_NAME": "Django",
+    # Where every endpoint serves its OpenAPI document (``<path>.json`` and ``<path>.yaml``),
+    # Swagger UI and Redoc, relative to the endpoint (docs/openapi.md). ``None`` turns one
+    # off; a resource of the same name enabled on the endpoint wins.
+    "OPENAPI_SCHEMA_PATH": "openapi",
+    "OPENAPI_DOCS_PATH": "docs",
+    "OPENAPI_REDOC_PATH": "redoc",
     # The swappable parts, by the name an endpoint enables them under: import strings of DRF
     # authentication classes, renderers (by format) and parsers (by media type). A project's
     # dict is merged over these, so it names only what it adds or replaces; ``None`` removes.

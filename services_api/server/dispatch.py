@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from services_api.auth.authentication import AUTHENTICATORS
 from services_api.endpoints.snapshot import EndpointConfig, ResourceConfig, get_snapshot
 from services_api.exceptions import ServicesError
+from services_api.openapi.views import docs_response
 from services_api.resources import Controller, Resource, arguments, registry
 from services_api.resources.results import Result
 from services_api.server import cors
@@ -159,6 +160,9 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
     resource_config = endpoint.resources.get(parsed.resource)
     resource = registry.get(resource_config.resource) if resource_config else None
     if resource is None:
+        docs = docs_response(request, endpoint, rest)  # openapi.json, docs, redoc
+        if docs is not None:
+            return docs
         return routing_error(endpoint, f"Could not find resource {parsed.resource}.", 404)
     if request.method == "HEAD":
         response = HttpResponse(b"", content_type="text/html; charset=utf-8")

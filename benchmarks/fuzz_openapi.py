@@ -1,0 +1,152 @@
+#!/usr/bin/env python
+"""Schemathesis against every enabled endpoint's own OpenAPI document.
+
+``.venv/bin/python benchmarks/fuzz_openapi.py [--cases 2000]`` migrates a temporary SQLite
+database, seeds the demo (``seed_demo``), then for every endpoint fetches
+``<endpoint>/openapi.json`` and lets schemathesis generate requests for every operation (spread
+evenly so the total is about ``--cases``), sent through Django's WSGI handler. Each response is
+checked: no 5xx, a documented status, a documented content type, a body matching the schema.
+Prints cases and failures per endpoint and exits 1 on any failure.
+
+``fuzz`` is also what ``tests/test_openapi_fuzz.py`` runs, with a small budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FuzzReport:
+    endpoint: str
+    operations: int = 0
+    cases: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _checks() -> list[Any]:
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+
+
+def fuzz(app: Any, schema_url: str, name: str, *, per_operation: int, seed: int = 0) -> FuzzReport:
+    """Generate ``per_operation`` cases for every operation of the schema at ``schema_url``
+    (served by the WSGI ``app``), send them to ``app`` and collect every failed check."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+
+    schema = schemathesis.openapi.from_wsgi(schema_url, app)
+    report = FuzzReport(name)
+    checks = _checks()
+    seen: set[str] = set()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        report.operations += 1
+
+        @hseed(seed)
+        @settings(
+            max_examples=per_operation,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            report.cases += 1
+            try:
+                response = case.call()
+                case.validate_response(response, checks=checks)
+            except Exception as exc:  # a failed check: record it, keep fuzzing
+                text = f"{case.method} {case.formatted_path} {case.query or ''}: " + (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                )
+                if text not in seen:
+                    seen.add(text)
+                    report.failures.append(text)
+
+        run()
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="total cases (approximate)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, root)
+    tmp = tempfile.mkdtemp(prefix="fuzz_openapi_")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/db.sqlite3"
+    os.environ.setdefault("CACHE_URL", "locmem")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "fuzz-secret-key-0123456789-0123456789-not-for-production")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+
+    settings.ALLOWED_HOSTS = ["*"]
+    logging.disable(logging.WARNING)  # every 4xx is logged by django.request
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    from services_api.endpoints.snapshot import get_snapshot
+    from services_api.openapi.views import endpoint_url, openapi_document
+
+    app = get_wsgi_application()
+    endpoints = get_snapshot().endpoints
+    operations = sum(len(_operations(openapi_document(e))) for e in endpoints)
+    per_operation = max(1, -(-args.cases // max(operations, 1)))
+    total_cases = total_failures = 0
+    started = time.monotonic()
+    for endpoint in endpoints:
+        report = fuzz(
+            app,
+            f"{endpoint_url(endpoint)}/openapi.json",
+            endpoint.name,
+            per_operation=per_operation,
+            seed=args.seed,
+        )
+        total_cases += report.cases
+        total_failures += len(report.failures)
+        print(
+            f"{report.endpoint:>16}: {report.operations:4d} operations {report.cases:6d} cases "
+            f"{len(report.failures):4d} failures"
+        )
+        for failure in report.failures[:20]:
+            print(f"    {failure}")
+    print(
+        f"total: {total_cases} cases, {total_failures} failures "
+        f"({time.monotonic() - started:.0f} s)"
+    )
+    return 1 if total_failures else 0
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(path, method) for path, item in document["paths"].items() for method in item]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
