@@ -1,5 +1,6 @@
 """The Drupal resources: ``entity_*`` (Services Entity), the core-style ``node``, ``comment`` and
-``taxonomy_*`` resources, and the built-in ``user`` and ``system`` resources (spec section 8).
+``taxonomy_*`` resources, and the built-in ``user``, ``system`` (spec section 8) and
+``definition`` (the endpoint's resources, docs/openapi.md) resources.
 
 Importing these modules registers nothing: ``ServicesApiConfig.ready()`` calls
 ``register_drupal_resources``.
@@ -15,7 +16,7 @@ def register_drupal_resources(registry: Any) -> None:
     core-style resources (``node``, ``comment``, ``taxonomy_*``, ``file``; rebuilt whenever the
     model registry changes) to ``registry``."""
     import entity_resources
-    from services_api.drupal import comment, core, entity, file, system, taxonomy, user
+    from services_api.drupal import comment, core, definition, entity, file, system, taxonomy, user
 
     # The classes serving registrations with these core names (node's is core's own).
     # A host's resources.py, imported after this, may replace them.
@@ -30,6 +31,7 @@ def register_drupal_resources(registry: Any) -> None:
     file.add_node_files()  # node's attach_file and files
     registry.register(user.UserResource)
     registry.register(system.SystemResource)
+    registry.register(definition.DefinitionResource)
     registry_version = lambda: entity_resources.site.version  # noqa: E731
     registry.add_provider(entity.build_entity_resources, key=registry_version)
     registry.add_provider(core.build_core_resources, key=registry_version)
