@@ -235,7 +235,8 @@ def core_vocabulary(options: ResourceOptions) -> Vocabulary:
 # -- writes ----------------------------------------------------------------------------------
 
 
-def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
+def _form_errors(schema: CoreSchema, error: InvalidData) -> InvalidData:
+    """The same validation error with Drupal's column names and one-line messages."""
     errors = error.errors if isinstance(error.errors, dict) else {"": error.errors}
     out: dict[str, str] = {}
     for key, messages in errors.items():
@@ -245,7 +246,7 @@ def _form_errors(schema: CoreSchema, error: InvalidData) -> ServicesError:
             text = str(messages)
         out[schema.by_name.get(key, key)] = text
     message = " ".join(out.values()) or error.message
-    return ServicesError(message, 406, {"form_errors": out})
+    return InvalidData(out, message)
 
 
 class CompiledPage:
