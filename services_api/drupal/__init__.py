@@ -20,14 +20,10 @@ def register_drupal_resources(registry: Any) -> None:
 
     # The classes serving registrations with these core names (node's is core's own).
     # A host's resources.py, imported after this, may replace them.
-    core.CORE_RESOURCE_CLASSES.update(
-        {
-            "comment": comment.CommentResource,
-            "taxonomy_term": taxonomy.TermResource,
-            "taxonomy_vocabulary": taxonomy.VocabularyResource,
-            "file": file.FileResource,
-        }
-    )
+    core.register_core_resource("comment", comment.CommentResource)
+    core.register_core_resource("taxonomy_term", taxonomy.TermResource)
+    core.register_core_resource("taxonomy_vocabulary", taxonomy.VocabularyResource)
+    core.register_core_resource("file", file.FileResource)
     file.add_node_files()  # node's attach_file and files
     registry.register(user.UserResource)
     registry.register(system.SystemResource)

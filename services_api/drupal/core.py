@@ -37,8 +37,8 @@ core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``ent
 - **access**: the entity resources' rules (Django model permissions, ``anonymous_read``,
   ``permission_classes``, ``object_access``) and the ``queryset_hook`` for visible rows.
 
-``CORE_RESOURCE_CLASSES`` maps core names to their resource classes; a host project may add its
-own (a subclass of ``CoreResource``) before the registry is first used.
+``CORE_RESOURCE_CLASSES`` maps core names to their resource classes; ``register_core_resource``
+adds one (a host project: a subclass of ``CoreResource``, from its ``resources.py``).
 """
 
 from __future__ import annotations
@@ -500,6 +500,14 @@ class NodeResource(CoreResource):
 CORE_RESOURCE_CLASSES: dict[str, type[CoreResource]] = {"node": NodeResource}
 
 
+def register_core_resource(core_name: str, resource_class: type[CoreResource]) -> None:
+    """Serve registrations with ``core_name`` through ``resource_class`` (a ``CoreResource``
+    subclass); a later registration of the same name replaces the earlier one."""
+    if not (isinstance(resource_class, type) and issubclass(resource_class, CoreResource)):
+        raise TypeError(f"{resource_class!r} is not a CoreResource subclass.")
+    CORE_RESOURCE_CLASSES[core_name] = resource_class
+
+
 def _child_options(model: type[models.Model]) -> ResourceOptions:
     if entity_resources.is_registered(model):
         return entity_resources.site.get_options(model)
@@ -568,6 +576,7 @@ def build_core_resources() -> list[Resource]:
 
 __all__ = [
     "CORE_RESOURCE_CLASSES",
+    "register_core_resource",
     "CoreResource",
     "CoreSchema",
     "NodeResource",
