@@ -41,11 +41,12 @@ def page_size_policy(request: Any, *, core: bool) -> PageSize:
     return PageSize(default=min(default, maximum), maximum=maximum)
 
 
-def query_error(error: QueryError, *, core: bool) -> ServicesError:
-    """A grammar error as the family's status line (see the module docstring)."""
+def query_error(error: QueryError, *, core: bool) -> QueryError | ServicesError:
+    """A grammar error as the family's status line (see the module docstring): the core-style
+    wording, or the error itself, which the server's one handler answers with its status."""
     if core and isinstance(error, UnknownParameter | InvalidFilter):
         return invalid_query(error.reason)
-    return ServicesError(error.message, error.status, error.data)
+    return error
 
 
 __all__ = ["INVALID_QUERY", "invalid_query", "page_size_policy", "query_error"]
