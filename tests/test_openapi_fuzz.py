@@ -19,9 +19,24 @@ def quiet_request_log():
     logging.disable(logging.NOTSET)
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Requests go straight to the WSGI handler, whose ``close_old_connections`` would close
+    the test's transaction-wrapped connection on PostgreSQL: keep it, as Django's test client
+    does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [e["name"] for e in DEMO_ENDPOINTS])
-def test_schemathesis_finds_no_failures(name, quiet_request_log, settings):
+def test_schemathesis_finds_no_failures(name, quiet_request_log, keep_test_connection, settings):
     settings.ALLOWED_HOSTS = ["*"]
     path = Endpoint.objects.get(name=name).path
     url = f"/{path}/openapi.json" if path else "/openapi.json"
