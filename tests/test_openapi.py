@@ -193,3 +193,35 @@ def test_a_resource_of_the_same_name_wins(client, make_endpoint):
     assert response.json() == [{"op": "index", "page": 0}]
     assert client.get("/w/redoc").status_code == 200  # not taken: still the page
     assert client.post("/w/redoc").status_code == 404  # pages answer GET only
+
+
+def test_real_responses_match_the_documented_row_types(client):
+    """Rows the endpoint actually sends validate against the document's row schemas."""
+    import jsonschema
+
+    from tests.entity_helpers import basic, make_data
+
+    data = make_data()
+    doc = schema_of(client, "api")
+
+    def check(url, schema_name, *, many=False):
+        response = client.get(url, **basic(data.staff))
+        assert response.status_code == 200, (url, response.content[:300])
+        body = response.json()
+        rows = body if many else [body]
+        assert rows
+        schema = {**doc["components"]["schemas"][schema_name], "components": doc["components"]}
+        for row in rows:
+            jsonschema.validate(row, schema)
+        return rows
+
+    article = data.articles[0].pk
+    rows = check(f"/api/entity_article/{article}.json", "EntityArticleRow")
+    assert rows[0]["author"]["id"] == data.alice.pk  # an object, as documented
+    check("/api/entity_article.json", "EntityArticleRow", many=True)
+    check("/api/entity_comment.json", "EntityCommentRow", many=True)
+    check(f"/api/node/{article}.json", "NodeRow")
+    check(f"/api/user/{data.alice.pk}.json", "UserRow")
+    # A value of the wrong type would be refused: the schemas are not "anything goes".
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"author": 3}, doc["components"]["schemas"]["EntityArticleRow"])

@@ -122,6 +122,38 @@ def core_row_schema(options: Any) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
+#: ``drupal.user.account_data``'s keys: Drupal's strings (``uid``, timestamps, ``status``),
+#: ``roles`` by rid, ``data`` false or the profile hook's object. A profile hook
+#: (``USER_PROFILE_FIELDS``) may add keys, so others are allowed.
+USER_ROW = {
+    "type": "object",
+    "properties": {
+        **{
+            name: {"type": "string"}
+            for name in (
+                "uid",
+                "name",
+                "mail",
+                "theme",
+                "signature",
+                "created",
+                "access",
+                "login",
+                "status",
+                "timezone",
+                "language",
+                "init",
+            )
+        },
+        "signature_format": {"anyOf": [{"type": "string"}, NULL]},
+        "picture": {},
+        "data": {"anyOf": [{"type": "boolean"}, {"type": "object"}]},
+        "roles": {"type": "object", "additionalProperties": {"type": "string"}},
+        "uuid": {"anyOf": [{"type": "string"}, NULL]},
+    },
+}
+
+
 def resource_shape(resource: Any) -> tuple[Vocabulary | None, dict[str, Any] | None, bool]:
     """``(vocabulary, row schema, restws envelope)`` of a resource, by its family."""
     from services_api.drupal.core import CoreResource, core_vocabulary
@@ -135,8 +167,7 @@ def resource_shape(resource: Any) -> tuple[Vocabulary | None, dict[str, Any] | N
     if isinstance(resource, CoreResource):
         return core_vocabulary(resource.options), core_row_schema(resource.options), False
     if isinstance(resource, UserResource):
-        vocabulary = index_vocabulary(False)
-        return vocabulary, {"type": "object"}, False
+        return index_vocabulary(False), USER_ROW, False
     return None, None, False
 
 
