@@ -4,8 +4,9 @@ server running the seeded demo.
 
 The flow is the one the admin documentation promises: log in to the admin, create an endpoint
 and enable ``entity_article`` index/retrieve in the operation matrix, open its browsable page
-and see rows, see a 404 page, change the page-size maximum and see it applied on the next
-request (no restart), export the endpoint. Each step saves a screenshot under
+and see rows and its filter form, see a 404 page, change the page-size maximum and see it
+applied on the next request (no restart), export the endpoint, and execute one call from the
+endpoint's Swagger UI page. Each step saves a screenshot under
 ``.artifacts/screenshots/`` (the names are printed at the end of the run).
 """
 
@@ -145,6 +146,14 @@ def test_admin_endpoint_browsable_page_and_export(site, browser):
     text = wait_for(lambda: body_text(driver))
     assert "HTTP 200 OK" in text
     assert text.count('"uuid"') >= 2
+    # The filter form built from the resource's query vocabulary.
+    filters = driver.find_elements(By.XPATH, "//*[self::button or self::a][contains(., 'Filters')]")
+    assert filters, "no Filters button on the browsable page"
+    filters[0].click()
+    modal = driver.find_element(By.ID, "filtersModal")
+    wait_for(lambda: modal.is_displayed())
+    assert modal.find_elements(By.TAG_NAME, "input") or modal.find_elements(By.TAG_NAME, "select")
+    shot(driver, "04b-browsable-filters")
     shot(driver, "04-browsable-index")
 
     # A missing entity is a browsable 404 page, not a server error.
@@ -179,4 +188,30 @@ def test_admin_endpoint_browsable_page_and_export(site, browser):
     data = json.loads(exported[0].read_text())
     assert data["name"] == "browser" and data["max_page_size"] == 2
     assert data["resources"]["entity_article"]["operations"] == ["retrieve", "index"]
+
+    # Swagger UI (offline assets) executes one call of the endpoint's OpenAPI description.
+    driver.get(site + "/browser/docs")
+    block = wait_for(
+        lambda: [
+            b
+            for b in driver.find_elements(By.CSS_SELECTOR, ".opblock-get")
+            if "/entity_article" in b.text and "{" not in b.text.split("\n")[1]
+        ]
+    )[0]
+    shot(driver, "08-swagger-ui")
+    block.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
+    wait_for(lambda: block.find_elements(By.CSS_SELECTOR, ".try-out__btn"))[0].click()
+    wait_for(lambda: block.find_elements(By.CSS_SELECTOR, ".execute"))[0].click()
+    status = wait_for(
+        lambda: [
+            cell.text
+            for cell in block.find_elements(
+                By.CSS_SELECTOR, ".live-responses-table .response-col_status"
+            )
+            if cell.text.strip()
+        ]
+    )
+    shot(driver, "09-swagger-executed")
+    curl = block.find_element(By.CSS_SELECTOR, ".curl-command").text
+    assert status[-1].strip().startswith("200"), (status, curl)
     print("\nscreenshots:", ", ".join(sorted(p.name for p in SHOTS.glob("*.png"))))

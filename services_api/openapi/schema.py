@@ -213,6 +213,9 @@ class _Builder:
                         "additionalProperties": False,
                     },
                     "description": "Filters (equality or a comma list).",
+                    # Swagger UI's "Try it out" would otherwise fill every filter with a
+                    # placeholder ("string") and send a query that fails.
+                    "example": {},
                 }
             )
         for name, column in vocabulary.filters.items():

@@ -152,7 +152,7 @@ class ServicesBrowsableAPIRenderer(BrowsableAPIRenderer):
             ),
         )
         desc = text(query.get("direction")).upper() == "DESC"
-        return format_html(
+        form = format_html(
             '<form method="get" action="{}">'
             '<input type="hidden" name="format" value="api">{}'
             '<div class="form-group"><label>sort</label><select class="form-control" name="sort">'
@@ -171,6 +171,17 @@ class ServicesBrowsableAPIRenderer(BrowsableAPIRenderer):
             mark_safe(" selected") if desc else "",
             text(query.get("fields")),
             text(query.get("pagesize")),
+        )
+        # DRF's page opens ``#filtersModal`` from its Filters button (filters/base.html).
+        return format_html(
+            '<div class="modal fade" id="filtersModal" tabindex="-1" role="dialog" '
+            'aria-labelledby="filtersTitle" aria-hidden="true"><div class="modal-dialog">'
+            '<div class="modal-content"><div class="modal-header">'
+            '<button type="button" class="close" data-dismiss="modal" aria-label="Close">'
+            '<span aria-hidden="true">&times;</span></button>'
+            '<h4 class="modal-title" id="filtersTitle">Filters</h4></div>'
+            '<div class="modal-body">{}</div></div></div></div>',
+            form,
         )
 
     def get_pager(self, data: Any, view: Any, request: Any, response: Any) -> Pager | None:
