@@ -134,48 +134,37 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def gunicorn(
+def _server_process(
+    command: list[str],
     env: dict[str, str],
-    workers: int = 2,
-    timeout: float = 30.0,
+    base: str,
+    timeout: float,
     *,
-    log: Path | None = None,
-    flush_cache: bool = True,
+    log: Path | None,
+    flush_cache: bool,
+    name: str,
     on_start: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
-    """Run gunicorn on a free port; yield its base URL; stop it by PID.
+    """Start ``command``, wait until ``base`` answers, yield it, stop the process by PID.
 
     The server's Redis database (``CACHE_URL``) is flushed first unless ``flush_cache`` is
     off: a configuration snapshot left by an earlier run (against another database) must not
-    be served. ``log`` receives gunicorn's stderr (default: kept for the error message).
-    ``on_start`` is called with the master's PID (to find its workers).
+    be served. ``log`` receives the server's stderr (default: kept for the error message).
+    ``on_start`` is called with the server's PID (gunicorn: the master's, to find its workers).
     """
     cache_url = env.get("CACHE_URL", "")
     if flush_cache and cache_url.startswith("redis"):
         import redis
 
         redis.Redis.from_url(cache_url).flushdb()
-    port = free_port()
     log_file = open(log, "wb") if log is not None else None  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "project.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log_file if log_file is not None else subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
     if on_start is not None:
         on_start(process.pid)
     try:
@@ -183,7 +172,7 @@ def gunicorn(
         while True:
             if process.poll() is not None:
                 output = log.read_bytes() if log is not None else process.stderr.read()
-                raise RuntimeError(f"gunicorn exited: {output.decode()[-2000:]}")
+                raise RuntimeError(f"{name} exited: {output.decode()[-2000:]}")
             try:
                 urllib.request.urlopen(base + "/", timeout=2)
                 break
@@ -191,7 +180,7 @@ def gunicorn(
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer in time") from None
+                    raise RuntimeError(f"{name} did not answer in time") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -205,3 +194,69 @@ def gunicorn(
             process.stderr.close()
         if log_file is not None:
             log_file.close()
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str],
+    workers: int = 2,
+    timeout: float = 30.0,
+    *,
+    log: Path | None = None,
+    flush_cache: bool = True,
+    on_start: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """Run gunicorn on a free port; yield its base URL; stop it by PID (see
+    ``_server_process`` for ``log``, ``flush_cache`` and ``on_start``)."""
+    port = free_port()
+    command = [
+        str(GUNICORN),
+        "project.wsgi:application",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+    with _server_process(
+        command,
+        env,
+        f"http://127.0.0.1:{port}",
+        timeout,
+        log=log,
+        flush_cache=flush_cache,
+        name="gunicorn",
+        on_start=on_start,
+    ) as base:
+        yield base
+
+
+@contextmanager
+def runserver(
+    env: dict[str, str],
+    timeout: float = 30.0,
+    *,
+    log: Path | None = None,
+    flush_cache: bool = True,
+) -> Iterator[str]:
+    """Run ``manage.py runserver --noreload`` (the README's demo server, wsgiref underneath)
+    on a free port; yield its base URL; stop it by PID."""
+    port = free_port()
+    command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    with _server_process(
+        command,
+        env,
+        f"http://127.0.0.1:{port}",
+        timeout,
+        log=log,
+        flush_cache=flush_cache,
+        name="runserver",
+    ) as base:
+        yield base
+
+
+#: The two servers the wire tests run on: the production one and the README's demo one.
+SERVERS = {"gunicorn": gunicorn, "runserver": runserver}

@@ -195,9 +195,9 @@ def test_bad_key_is_401_in_the_format(client, endpoint, alice, alice_key, suffix
 def test_site_key_alone_is_anonymous(client, endpoint):
     with with_site_key():
         response = post_secret(client, query={"key": SITE_KEY})
-    # Anonymous on an endpoint with Basic: the 403 becomes Drupal's bare 401 challenge.
+    # Anonymous on an endpoint with Basic: the 403 becomes a 401 challenge with Drupal's text.
     assert response.status_code == 401
-    assert response.reason_phrase == "Unauthorized : Unauthorized"
+    assert response.reason_phrase == "Unauthorized : Access denied for user anonymous"
 
 
 def test_api_key_ignored_on_endpoint_without_api_key_auth(client, make_endpoint, alice_key):

@@ -103,7 +103,7 @@ def test_bad_token_is_401_with_challenge(client, endpoint, alice, suffix, body, 
 
 def test_no_header_is_anonymous(client, endpoint):
     response = post_secret(client)
-    assert response.status_code == 401  # anonymous 403 -> Basic's bare 401
+    assert response.status_code == 401  # anonymous 403 -> Basic's 401
     assert response["WWW-Authenticate"].startswith("Basic ")
 
 

@@ -484,7 +484,7 @@ def test_taxonomy_term_and_vocabulary_results_are_saved_codes(client, data):
 
 
 def test_anonymous_may_read_but_not_write(client, data):
-    # The api endpoint has HTTP Basic enabled: an anonymous 403 is a bare 401 (spec §7).
+    # The api endpoint has HTTP Basic enabled: an anonymous 403 is a 401 challenge.
     response = send(client, "POST", f"{NODE}.json", {"type": "article", "title": "x"})
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Basic realm=")

@@ -160,8 +160,8 @@ def test_session_cookie_ignored_without_session_auth(client, make_endpoint, as_u
     for method in UNSAFE:  # no CSRF check: the request is anonymous
         assert send(client, method).status_code == 200
     response = client.post("/test/echo/secret.json", b"{}", content_type="application/json")
-    assert response.status_code == 401  # anonymous + Basic enabled: bare 401 challenge
-    assert response.reason_phrase == "Unauthorized : Unauthorized"
+    assert response.status_code == 401  # anonymous + Basic enabled: a 401 challenge
+    assert response.reason_phrase == "Unauthorized : Access denied for user anonymous"
 
 
 def test_session_cookie_ignored_without_any_auth(client, make_endpoint, as_user):

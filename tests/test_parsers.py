@@ -21,7 +21,9 @@ from services_api.wire.parsers import (
     ServicesXMLParser,
     check_depth,
     parse_php_query,
+    parse_request_body,
     read_body,
+    request_content_type,
     select_parser,
     unwrap,
 )
@@ -576,3 +578,54 @@ def test_select_parser_malformed(content_type):
 )
 def test_unwrap(body, wrapper, expected):
     assert unwrap(body, wrapper) == expected
+
+
+# --- the request's Content-Type and the empty-body rule --------------------------------------
+
+WSGIREF = {"SERVER_SOFTWARE": "WSGIServer/0.2 CPython/3.12.3"}
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({}, None),
+        ({"CONTENT_TYPE": ""}, None),
+        ({"CONTENT_TYPE": "text/plain"}, "text/plain"),  # gunicorn: the client sent it
+        ({"CONTENT_TYPE": "text/plain", **WSGIREF}, None),  # runserver's invention
+        ({"CONTENT_TYPE": "text/plain; charset=utf-8", **WSGIREF}, "text/plain; charset=utf-8"),
+        ({"CONTENT_TYPE": "application/json", **WSGIREF}, "application/json"),
+    ],
+)
+def test_request_content_type(meta, expected):
+    assert request_content_type(meta) == expected
+
+
+def body_request(rf, body: bytes, **meta):
+    request = rf.generic("POST", "/x", body)
+    request.META.pop("CONTENT_TYPE", None)
+    request.META.update(meta)
+    return request
+
+
+def test_no_content_type_is_form_data(rf):
+    request = body_request(rf, b"a[b]=1&c=2", **WSGIREF, CONTENT_TYPE="text/plain")
+    assert parse_request_body(request, ALL, {}) == {"a": {"b": "1"}, "c": "2"}
+
+
+def test_empty_body_without_content_type_needs_no_parser(rf):
+    assert parse_request_body(body_request(rf, b""), DEFAULT_PARSERS, {}) == {}
+    request = body_request(rf, b"", **WSGIREF, CONTENT_TYPE="text/plain")
+    assert parse_request_body(request, ["application/json"], {}) == {}
+
+
+def test_form_body_without_content_type_needs_the_form_parser(rf):
+    error = error_of(parse_request_body, body_request(rf, b"a=1"), DEFAULT_PARSERS, {})
+    assert (error.status, error.message) == (
+        406,
+        "Unsupported request content type application/x-www-form-urlencoded",
+    )
+
+
+def test_empty_body_with_unsupported_content_type_is_406(rf):
+    request = body_request(rf, b"", CONTENT_TYPE="text/plain")
+    assert error_of(parse_request_body, request, ALL, {}).status == 406

@@ -219,13 +219,17 @@ def test_active_drupal_account_is_upgraded_by_login(client, api):
 
 
 def test_blocked_user_with_basic_auth_enabled_is_a_bare_401(client, api):
-    """Drupal's Basic auth module turns an anonymous 403 into ``401 Unauthorized``."""
+    """With Basic enabled an anonymous 403 becomes a 401 challenge that keeps Drupal's text."""
     make_user("bob", "bob-pass", is_active=False)
     response = send(
         client, "POST", "/svc/user/login.json", {"username": "bob", "password": "bob-pass"}
     )
     assert response.status_code == 401
-    assert response.reason_phrase == "Unauthorized : Unauthorized"
+    message = "The username bob has not been activated or is blocked."
+    assert response.reason_phrase == f"Unauthorized : {message}"
+    assert response.json() == [
+        'The username <em class="placeholder">bob</em> has not been activated or is blocked.'
+    ]
     assert response.has_header("WWW-Authenticate")
 
 

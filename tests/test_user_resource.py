@@ -93,11 +93,24 @@ def test_admin_sees_mail(alice, admin):
     assert js(client.get(f"/svc/user/{alice.pk}.json"))["mail"] == "alice@example.com"
 
 
-def test_anonymous_retrieve_is_denied(client, alice):
-    response = client.get(f"/svc/user/{alice.pk}.xml")
-    # Basic auth is on: Drupal's Basic module turns the anonymous 403 into a bare 401.
+@pytest.mark.parametrize(
+    ("suffix", "body"),
+    [
+        (".json", b'["Access denied for user anonymous"]'),
+        (
+            ".xml",
+            b'<?xml version="1.0" encoding="utf-8"?>\n'
+            b"<result>Access denied for user anonymous</result>",
+        ),
+    ],
+)
+def test_anonymous_retrieve_is_denied(client, alice, suffix, body):
+    response = client.get(f"/svc/user/{alice.pk}{suffix}")
+    # Basic auth is on: a 401 challenge that keeps Drupal's message.
     assert response.status_code == 401
+    assert response.reason_phrase == "Unauthorized : Access denied for user anonymous"
     assert response["WWW-Authenticate"].startswith("Basic realm=")
+    assert response.content.strip() == body
 
 
 def test_anonymous_retrieve_is_403_without_basic(client, make_endpoint):

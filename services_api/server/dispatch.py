@@ -41,7 +41,7 @@ from services_api.server.errors import (
 from services_api.server.negotiation import choose_format
 from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
-from services_api.wire.parsers import QUERY_TOO_DEEP, parse_php_query, select_parser
+from services_api.wire.parsers import QUERY_TOO_DEEP, parse_php_query, parse_request_body
 from services_api.wire.renderers import renderer_for, validate_jsonp_callback
 
 logger = logging.getLogger("services_api")
@@ -294,9 +294,6 @@ class ServicesView(APIView):
 
     def parse_body(self, request) -> Any:
         django_request = request._request
-        parser_class = select_parser(
-            django_request.META.get("CONTENT_TYPE"), self.ctx.endpoint.parsers
-        )
         length = django_request.META.get("CONTENT_LENGTH") or "0"
         limit = self.ctx.resource.max_body_bytes(self.ctx.controller)
         try:
@@ -311,9 +308,7 @@ class ServicesView(APIView):
             "view": self,
             "max_body_bytes": limit,
         }
-        return parser_class().parse(
-            django_request, django_request.META.get("CONTENT_TYPE"), context
-        )
+        return parse_request_body(django_request, self.ctx.endpoint.parsers, context)
 
     def to_response(self, result: Any) -> Response:
         if isinstance(result, Response):

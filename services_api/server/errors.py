@@ -8,7 +8,7 @@ callback), an exception reaches ``exception_response``, which
    ``EntityError`` through ``entity_error``, DRF and Django exceptions by kind, anything else a
    logged 500);
 2. applies the endpoint's authentication rules (HTTP Basic's challenge on 401, an anonymous
-   403 answered as a 401 challenge);
+   403 answered as a 401 challenge that keeps the 403's message and body);
 3. renders it in the endpoint's style and the negotiated format (``error_response``).
 
 Drupal style (Services 3.8+): status line ``401 Unauthorized : <message>`` for 401/404/406,
@@ -249,7 +249,9 @@ def exception_response(
     error = to_services_error(exc, user)
     basic = "basic" in endpoint.authentication
     if basic and error.status == 403 and not getattr(user, "is_authenticated", False):
-        error = ServicesError("Unauthorized", 401)
+        # A challenge browsers and curl --anyauth answer, keeping Drupal's message in the
+        # status line and the body: "401 Unauthorized : Access denied for user anonymous".
+        error = ServicesError(error.message, 401, error.data, headers=dict(error.headers))
     if basic and error.status == 401:
         error.headers.setdefault("WWW-Authenticate", f'Basic realm="{services_settings.SITE_NAME}"')
     return error_response(

@@ -478,6 +478,48 @@ def select_parser(content_type: str | None, enabled: Sequence[str]) -> type[Base
     return PARSERS[match]
 
 
+#: What wsgiref's simple server (``manage.py runserver``) puts into ``CONTENT_TYPE`` when the
+#: request has no Content-Type header at all; it tells the two apart only by SERVER_SOFTWARE.
+_WSGIREF_INVENTED = "text/plain"
+_WSGIREF_SOFTWARE = "WSGIServer/"
+
+
+def request_content_type(meta: dict) -> str | None:
+    """The Content-Type the client sent, or ``None`` when it sent none.
+
+    Under wsgiref (Django's ``runserver``) a request without the header arrives with a bare
+    ``text/plain`` (``email.message``'s default): that is taken as "none", so Drupal's rule
+    (no Content-Type: the body is form-urlencoded) holds on every server. The price: a client
+    sending an explicit bare ``text/plain`` to runserver is treated the same way.
+    """
+    value = (meta.get("CONTENT_TYPE") or "").strip()
+    if not value:
+        return None
+    if value == _WSGIREF_INVENTED and str(meta.get("SERVER_SOFTWARE", "")).startswith(
+        _WSGIREF_SOFTWARE
+    ):
+        return None
+    return value
+
+
+def parse_request_body(request: Any, enabled: Sequence[str], context: dict) -> Any:
+    """Parse a POST/PUT body the way Drupal's REST server does: the one place a parser is chosen.
+
+    The parser follows the request's Content-Type (``select_parser``); a request without one is
+    form-urlencoded. An empty body without a Content-Type needs no parser (PHP's ``$_POST``
+    is simply empty): it is ``{}`` even where the form parser is off, so ``POST user/logout``
+    or ``POST message/get`` with no body and no header works on every endpoint.
+    """
+    meta = request.META
+    content_type = request_content_type(meta)
+    if content_type is None and FORM_MIME not in enabled:
+        length = meta.get("CONTENT_LENGTH") or ""
+        if length in ("", "0") and not read_body(request):
+            return {}
+    parser_class = select_parser(content_type, enabled)
+    return parser_class().parse(request, content_type or FORM_MIME, context)
+
+
 def unwrap(body: Any, wrapper: str) -> Any:
     """Legacy unwrapping (spec §3): ``{"node": {...}}`` -> ``{...}`` when ``node`` is the only
     key and holds an array (dict or list); anything else is returned unchanged."""
@@ -499,7 +541,9 @@ __all__ = [
     "ServicesXMLParser",
     "check_depth",
     "parse_php_query",
+    "parse_request_body",
     "read_body",
+    "request_content_type",
     "select_parser",
     "unwrap",
 ]
