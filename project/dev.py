@@ -69,7 +69,11 @@ def base_env(**extra: str) -> dict[str, str]:
 def demo(args: list[str]) -> None:
     ensure_venv()
     port = args[0] if args else os.environ.get("PORT", "8000")
-    env = base_env(DJANGO_SETTINGS_MODULE="project.settings")
+    sys.path.insert(0, str(ROOT))
+    from project.sitekey import ENV_NAME, demo_site_key
+
+    site_key = demo_site_key(ROOT)
+    env = base_env(DJANGO_SETTINGS_MODULE="project.settings", **{ENV_NAME: site_key})
     password = env.setdefault("DEMO_ADMIN_PASSWORD", "admin")
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     run(PYTHON, "manage.py", "seed_demo", "--articles", "2000", env=env)
@@ -77,7 +81,9 @@ def demo(args: list[str]) -> None:
         f"\nDemo ready: open http://127.0.0.1:{port}/ (admin: http://127.0.0.1:{port}/admin/,"
         f" login admin / {password}; API users alice, bob, ... with password"
         f" {env.get('DEMO_USER_PASSWORD', 'demo')}).\n"
-        f"Try: curl http://127.0.0.1:{port}/api/node.json\n",
+        f"Try: curl http://127.0.0.1:{port}/api/node.json\n"
+        f"CiviCRM site key: {site_key} (key=...; set {ENV_NAME} to choose it; create API keys"
+        f" with manage.py services_apikey or get one from civicrm/login).\n",
         flush=True,
     )
     os.chdir(ROOT)

@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from project.sitekey import demo_site_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -145,6 +147,11 @@ LOGGING = {
 }
 
 SERVICES_API = {
+    # CiviCRM's site key, required with every API key (and by civicrm/login): the
+    # CIVICRM_SITE_KEY environment variable, else generated into .civicrm-site-key.
+    "SITE_KEY": demo_site_key(BASE_DIR),
+    # Every error of the CiviCRM endpoint in CiviCRM's shape ({"is_error": 1, ...}).
+    "ERROR_ALTER_HOOKS": ["project.demo.civicrm.civicrm_errors"],
     "AUTHENTICATED_CAN_VIEW_PROFILES": True,
     "USER_UUID_FIELD": "demo_profile__uuid",
     "ROOT_VIEW": "project.demo.views.home",

@@ -5,10 +5,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from project.demo import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded files (the file resource's uri_full) while developing; a real site lets its
     # web server or storage serve them. ``static()`` adds nothing unless DEBUG is on.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    # Warmshowers' Views JSON pages, read by its app next to /services/rest.
+    path("user/<int:uid>/json_recommendations", views.json_recommendations),
+    path("user/<int:uid>/json", views.user_json),
+    # CiviCRM's entry script: /sites/all/modules/civicrm/extern/rest.php?q=civicrm/...
+    path("sites/all/modules/civicrm/extern/rest.php", views.civicrm_rest),
     path("", include("services_api.urls")),
 ]

@@ -101,12 +101,18 @@ DEFAULTS: dict[str, Any] = {
         "application/xml": "services_api.wire.parsers.ServicesXMLParser",
         "text/xml": "services_api.wire.parsers.ServicesTextXMLParser",
     },
+    # Import strings of ``(error, context) -> ServicesError | None`` callables that may reshape
+    # every error before it is answered (Drupal's hook_rest_server_execute_errors_alter);
+    # see docs/server.md "Shaping errors".
+    "ERROR_ALTER_HOOKS": [],
 }
 
 # Settings holding dotted paths that are imported on access.
 IMPORT_STRINGS = frozenset({"USER_PROFILE_FIELDS", "ROOT_VIEW"})
 # Settings holding ``{name: dotted path}``, merged over the defaults and imported on access.
 IMPORT_STRING_MAPS = frozenset({"AUTHENTICATORS", "FORMATTERS", "PARSERS"})
+# Settings holding lists of dotted paths, each imported on access.
+IMPORT_STRING_LISTS = frozenset({"ERROR_ALTER_HOOKS"})
 
 
 class ServicesSettings:
@@ -136,6 +142,8 @@ class ServicesSettings:
                 for name, path in merged.items()
                 if path is not None
             }
+        elif attr in IMPORT_STRING_LISTS:
+            value = tuple(import_string(v) if isinstance(v, str) else v for v in value or ())
         self._cached.add(attr)
         setattr(self, attr, value)
         return value

@@ -195,14 +195,16 @@ def test_search_is_one_query(client, api_key, contacts):
 )
 def test_wrong_keys_are_401_in_both_formats(client, api_key, site_key, user_key, message):
     user_key = user_key or api_key
+    # Raised by the authenticator, before any command runs: still in CiviCRM's shape.
     response = search(client, user_key, [("json", "1")], site_key=site_key)
     assert response.status_code == 401
     assert response.reason_phrase == f"Unauthorized : {message}"
-    assert response.json() == [message]
+    assert response.json() == {"is_error": 1, "error_message": message}
     response = search(client, user_key, site_key=site_key)
     assert response.status_code == 401
     assert response["Content-Type"] == "application/xml; charset=utf-8"
-    assert xml(response).text == message
+    root = xml(response)
+    assert (root.findtext("is_error"), root.findtext("error_message")) == ("1", message)
 
 
 def test_no_api_key_is_401_in_both_formats(client, contacts):
@@ -334,3 +336,241 @@ def test_create_needs_keys(client):
     )
     assert response.status_code == 401
     assert Contact.objects.count() == 0
+
+
+# --------------------------------------------------------------------------------------------
+# $_REQUEST: commands as GET URLs, POSTs with their fields in the query string
+
+
+def keys(api_key, **extra):
+    return {"key": SITE_KEY, "api_key": api_key, **extra}
+
+
+def test_create_as_a_get_url_command(client, api_key):
+    query = urlencode(
+        {
+            "q": "civicrm/contact/create",
+            **keys(api_key, json=1),
+            "contact_type": "Individual",
+            "first_name": "Grace",
+            "last_name": "Hopper",
+        }
+    )
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200, response.content
+    contact = Contact.objects.get()
+    assert response.json()["contact_id"] == str(contact.pk)
+    assert (contact.first_name, contact.last_name) == ("Grace", "Hopper")
+
+
+def test_post_with_every_field_in_the_query_string(client, api_key):
+    query = urlencode({**keys(api_key, json=1), "contact_type": "Individual", "first_name": "Ada"})
+    response = client.generic("POST", f"/civicrm/contact/create?{query}", b"")
+    assert response.status_code == 200, response.content
+    assert Contact.objects.get().first_name == "Ada"
+    # The body wins over the query string, as in $_REQUEST.
+    response = client.post(
+        f"/civicrm/contact/create?{query}",
+        urlencode({"first_name": "Augusta"}),
+        content_type=FORM,
+    )
+    assert response.status_code == 200, response.content
+    assert Contact.objects.get(pk=response.json()["contact_id"]).first_name == "Augusta"
+
+
+def test_nested_email_as_the_documentation_recommends(client, api_key, contacts):
+    john = contacts[0]
+    fields = [
+        ("contact_type", "Individual"),
+        ("contact_id", str(john.pk)),
+        ("email[1][email]", "john.home@example.org"),
+        ("email[1][location_type_id]", "1"),
+    ]
+    response = client.post(
+        f"/civicrm/contact/create?{urlencode(keys(api_key, json=1))}",
+        urlencode(fields),
+        content_type=FORM,
+    )
+    assert response.status_code == 200, response.content
+    john.refresh_from_db()
+    assert john.email == "john.home@example.org"
+    bad = [*fields[:2], ("email[1][email]", "x@y.z"), ("email[1][location_type_id]", "9")]
+    response = client.post(
+        f"/civicrm/contact/create?{urlencode(keys(api_key, json=1))}",
+        urlencode(bad),
+        content_type=FORM,
+    )
+    assert response.status_code == 400
+    assert response.json()["error_message"].startswith(
+        "Invalid value for email[location_type_id]: use one of 1 (Home)"
+    )
+    john.refresh_from_db()
+    assert john.email == "john.home@example.org"
+
+
+def test_the_rest_php_entry_url(client, api_key, contacts):
+    query = urlencode({"q": "civicrm/contact/get", **keys(api_key), "last_name": "Rossi"})
+    response = client.get(f"/sites/all/modules/civicrm/extern/rest.php?{query}")
+    assert response.status_code == 200
+    root = xml(response)
+    assert [item.findtext("first_name") for item in root.find("values")] == ["Maria"]
+    assert client.get("/sites/all/modules/civicrm/extern/rest.php?q=api/node").status_code == 404
+
+
+# --------------------------------------------------------------------------------------------
+# Errors the server raises before a command runs, in CiviCRM's shape
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/civicrm/nothing?json=1", 404, "Could not find resource nothing."),
+        ("/civicrm/contact/get/extra?json=1", 404, "Could not find the controller."),
+        ("/civicrm/contact.yaml", 406, "Unknown or unsupported response format."),
+    ],
+)
+def test_routing_and_format_errors_have_civicrms_shape(client, path, status, message):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.json() == {"is_error": 1, "error_message": message}
+
+
+def test_routing_error_in_xml_by_default(client):
+    response = client.get("/civicrm/nothing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert xml(response).findtext("error_message") == "Could not find resource nothing."
+
+
+def test_other_endpoints_keep_drupals_errors(client):
+    response = client.get("/api/nothing.json")
+    assert (response.status_code, response.content) == (404, b"")
+
+
+# --------------------------------------------------------------------------------------------
+# civicrm/login
+
+
+def login(client, **params):
+    return client.get(f"/civicrm/login?{urlencode(params)}")
+
+
+def test_login_gives_an_api_key_that_works(client, contacts):
+    get_user_model().objects.create_user("carol", "carol@example.com", "secret")
+    response = login(client, name="carol", **{"pass": "secret"}, key=SITE_KEY, json=1)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["is_error"] == 0 and len(data["api_key"]) >= 32
+    assert search(client, data["api_key"], [("json", "1")]).json()["count"] == 4
+    # A second login rotates the key: the first stops working.
+    response = client.post(
+        f"/civicrm/login?{urlencode({'key': SITE_KEY, 'json': 1})}",
+        urlencode({"name": "carol", "pass": "secret"}),
+        content_type=FORM,
+    )
+    second = response.json()["api_key"]
+    assert second != data["api_key"]
+    assert search(client, data["api_key"], [("json", "1")]).status_code == 401
+    assert search(client, second, [("json", "1")]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"name": "carol", "pass": "secret"}, 401, "Invalid site key."),
+        (
+            {"name": "carol", "pass": "wrong", "key": SITE_KEY},
+            401,
+            "Could not authenticate user, invalid name or password.",
+        ),
+        (
+            {"name": "carol", "key": SITE_KEY},
+            400,
+            "This API call requires the following parameters: name, pass",
+        ),
+    ],
+)
+def test_login_errors(client, params, status, message):
+    get_user_model().objects.create_user("carol", "carol@example.com", "secret")
+    response = login(client, **params, json=1)
+    assert response.status_code == status
+    assert response.json() == {"is_error": 1, "error_message": message}
+    assert "api_key" not in response.json()
+
+
+# --------------------------------------------------------------------------------------------
+# group and group_contact
+
+
+def command(client, api_key, entity, name, method="GET", **fields):
+    query = urlencode({**keys(api_key, json=1), **fields})
+    if method == "GET":
+        return client.get(f"/civicrm/{entity}/{name}?{query}")
+    return client.generic("POST", f"/civicrm/{entity}/{name}?{query}", b"")
+
+
+def test_groups_and_memberships(client, api_key, contacts):
+    john, jane, maria, _ = contacts
+    response = command(
+        client,
+        api_key,
+        "group",
+        "create",
+        "POST",
+        title="Newsletter",
+        is_active="1",
+        description="Monthly news",
+    )
+    assert response.status_code == 200, response.content
+    newsletter = response.json()["id"]
+    assert response.json()["values"][0]["name"] == "newsletter"
+    # Without is_active the group is created inactive and get does not find it.
+    hidden = command(client, api_key, "group", "create", title="Drafts").json()["id"]
+    found = command(client, api_key, "group", "get").json()
+    assert [g["id"] for g in found["values"]] == [newsletter]
+    assert found["values"][0]["where_clause"] == ""
+    assert command(client, api_key, "group", "get", title="Drafts").json()["count"] == 0
+    assert command(client, api_key, "group", "create", title="Newsletter").status_code == 400
+
+    added = command(
+        client,
+        api_key,
+        "group_contact",
+        "add",
+        "POST",
+        group_id=newsletter,
+        contact_id=john.pk,
+        **{"contact_id.2": jane.pk},
+    ).json()
+    assert added == {"is_error": 0, "not_added": 0, "added": 2, "total_count": 2}
+    again = command(
+        client, api_key, "group_contact", "add", group_id=newsletter, contact_id=john.pk
+    ).json()
+    assert again == {"is_error": 0, "not_added": 1, "added": 0, "total_count": 2}
+    groups = command(client, api_key, "group_contact", "get", contact_id=john.pk).json()
+    assert [(g["group_id"], g["title"], g["in_method"]) for g in groups["values"]] == [
+        (newsletter, "Newsletter", "API")
+    ]
+    removed = command(
+        client,
+        api_key,
+        "group_contact",
+        "remove",
+        "POST",
+        group_id=newsletter,
+        contact_id=john.pk,
+    ).json()
+    assert removed == {"is_error": 0, "not_removed": 0, "removed": 1, "total_count": 1}
+    assert command(client, api_key, "group_contact", "get", contact_id=john.pk).json() == {
+        "is_error": 0,
+        "count": 0,
+        "values": [],
+    }
+    missing = command(client, api_key, "group_contact", "add", group_id=hidden, contact_id=999999)
+    assert missing.status_code == 404
+    assert missing.json() == {"is_error": 1, "error_message": "Contact(s) 999999 do not exist."}
+    unknown = command(client, api_key, "group_contact", "frobnicate", group_id=hidden)
+    assert unknown.json() == {
+        "is_error": 1,
+        "error_message": "Unknown command group_contact/frobnicate.",
+    }

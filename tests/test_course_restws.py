@@ -6,9 +6,9 @@ Every example of the document is reproduced below. Two deliberate deviations fro
 
 * the document's first example queries ``nid=300`` but shows an enrollment of node 310 (a
   filter cannot return that): we query the node the enrollment is in (``nid=310``);
-* its create example is a user creation and its delete example a ``course_credit_awarded``
-  row; the demo has neither as restws resources, so both are shown on ``course_enrollment``
-  (same shapes: 201 ``{uri, id, resource, uuid}`` + ``Location``; 200 with an empty body).
+* the document's user creation and ``course_credit_awarded`` deletion are shown on those
+  resources and on ``course_enrollment`` too (same shapes: 201 ``{uri, id, resource, uuid}``
+  + ``Location``; 200 with an empty body).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from project.demo.models import Article, Enrollment
+from project.demo.models import Article, CreditAwarded, Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,8 @@ def course(db):
                 "delete_enrollment",
                 "view_article",
                 "change_article",
+                "delete_creditawarded",
+                "view_creditawarded",
             ],
         )
     )
@@ -309,3 +311,85 @@ def test_query_counts(client, course, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = client.get("/course_enrollment.json?pagesize=50", **auth())
     assert len(body(response)["list"]) == 50
+
+
+# -- The document's other calls ----------------------------------------------------------------
+
+
+def test_delete_course_credit_awarded(client, course):
+    """``DELETE /course_credit_awarded/214`` as the document's PHP curl sends it."""
+    CreditAwarded.objects.create(cid=214, nid_id=310, uid_id=200, value=2.0)
+    response = client.delete(
+        "/course_credit_awarded/214", content_type="application/json", **auth()
+    )
+    assert (response.status_code, response.content) == (200, b"")
+    assert body(response) is None
+    assert not CreditAwarded.objects.filter(cid=214).exists()
+    assert client.delete("/course_credit_awarded/214", **auth()).status_code == 404
+
+
+def test_create_user_answers_201_with_uri_id_resource_uuid(client, course):
+    """A user creation (the document's create example) by an administrator."""
+    admin = get_user_model().objects.create_superuser("siteadmin", "a@example.com", "pw")
+    payload = {"name": "newlearner", "mail": "new@example.com", "pass": "secret-pass"}
+    response = client.post(
+        "/user",
+        orjson.dumps(payload),
+        content_type="application/json",
+        HTTP_ACCEPT="*/*",
+        **auth(admin.username, "pw"),
+    )
+    assert response.status_code == 201, response.content
+    assert response["Content-Type"].startswith("application/json")
+    user = get_user_model().objects.get(username="newlearner")
+    assert body(response) == {
+        "uri": f"{BASE}/user/{user.pk}",
+        "id": user.pk,
+        "resource": "user",
+        "uuid": str(user.demo_profile.uuid),
+    }
+    assert response["Location"] == f"{BASE}/user/{user.pk}"
+    assert user.check_password("secret-pass")
+    # The web service account may not create users.
+    response = client.post(
+        "/user", orjson.dumps({**payload, "name": "x"}), content_type="application/json", **auth()
+    )
+    assert response.status_code == 403
+
+
+def test_post_answers_in_the_format_of_its_content_type(client, course):
+    """PHP curl's default ``Accept: */*`` does not decide: the JSON body gets a JSON answer
+    (``json_decode`` works), as RESTWS does; an explicit Accept still wins."""
+    for accept in ("*/*", None):
+        extra = {"HTTP_ACCEPT": accept} if accept else {}
+        response = client.post(
+            "/course_enrollment",
+            orjson.dumps({"uid": 200, "nid": 400 if accept else 25}),
+            content_type="application/json",
+            **extra,
+            **auth(),
+        )
+        assert response.status_code == 201, response.content
+        assert response["Content-Type"].startswith("application/json")
+        assert body(response)["resource"] == "course_enrollment"
+    response = client.post(
+        "/course_enrollment",
+        orjson.dumps({"uid": 1000, "nid": 310}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/xml",
+        **auth(),
+    )
+    assert response.status_code == 201
+    assert response["Content-Type"].startswith("application/xml")
+    # GETs keep Services' negotiation (*/* is XML).
+    response = client.get("/course_enrollment/185", HTTP_ACCEPT="*/*", **auth())
+    assert response["Content-Type"].startswith(("application/xml", "text/xml"))
+
+
+def test_limit_is_the_page_size(client, course):
+    data = body(client.get("/course_enrollment.json?limit=5&page=1", **auth()))
+    assert len(data["list"]) == 5
+    assert [row["eid"] for row in data["list"]] == [1004, 1005, 1006, 1007, 1008]
+    assert data["next"] == f"{BASE}/course_enrollment?limit=5&page=2"
+    assert data["last"] == f"{BASE}/course_enrollment?limit=5&page=13"
+    assert len(body(client.get("/course_enrollment.json?limit=500", **auth()))["list"]) <= 100

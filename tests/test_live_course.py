@@ -107,3 +107,51 @@ def test_site_urls_are_not_shadowed(server):
     assert live.call(base, "GET", "/api/entity_article.json")[0] == 200
     status, reason, _, _ = live.call(base, "GET", "/nothing-here")
     assert (status, reason) == (404, "Not found : Could not find resource nothing-here.")
+
+
+def php_curl(base, method, path, payload=None):
+    """The document's PHP curl calls: CURLAUTH_BASIC (sent up front), curl's default
+    ``Accept: */*``, ``Content-Type: application/json`` set by CURLOPT_HTTPHEADER."""
+    headers = {
+        "Authorization": f"Basic {ADMIN}",
+        "Accept": "*/*",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps(payload).encode() if payload is not None else None
+    return live.call(base, method, path, body, headers)
+
+
+def test_the_documents_php_curl_calls(server):
+    base = server
+    # json_decode() of a POST answer: JSON although Accept is */* (RESTWS follows the body).
+    status, _, headers, raw = php_curl(base, "GET", "/course_enrollment.json?limit=2&page=1")
+    assert status == 200
+    page = json.loads(raw)
+    assert len(page["list"]) == 2
+    assert page["self"] == f"{base}/course_enrollment?limit=2&page=1"
+    row = page["list"][0]
+    status, _, headers, raw = php_curl(
+        base, "POST", "/course_enrollment", {"uid": row["uid"]["id"], "nid": 12}
+    )
+    assert status == 201 and headers["Content-Type"].startswith("application/json"), raw
+    assert json.loads(raw)["resource"] == "course_enrollment"
+
+    # Creating a user (the document's create example).
+    status, _, headers, raw = php_curl(
+        base, "POST", "/user", {"name": "curl_user", "mail": "curl@example.com", "pass": "pw-12345"}
+    )
+    assert status == 201, raw
+    created = json.loads(raw)
+    assert set(created) == {"uri", "id", "resource", "uuid"} and created["resource"] == "user"
+    assert headers["Location"] == created["uri"] == f"{base}/user/{created['id']}"
+
+    # Updating a course title: 200 and empty($response).
+    status, _, _, raw = php_curl(base, "PUT", f"/node/{row['nid']['id']}", {"title": "Updated"})
+    assert (status, raw) == (200, b"")
+
+    # Deleting awarded credit: DELETE with the JSON header and no body; 200, empty.
+    status, _, _, raw = php_curl(base, "GET", "/course_credit_awarded.json")
+    credit = json.loads(raw)["list"][0]["cid"]
+    status, _, _, raw = php_curl(base, "DELETE", f"/course_credit_awarded/{credit}")
+    assert (status, raw) == (200, b"")
+    assert php_curl(base, "GET", f"/course_credit_awarded/{credit}.json")[0] == 404

@@ -35,9 +35,8 @@ BERLIN = {
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live-seed-systems")
     database_url = live.live_database_url(tmp)
-    env = live.server_env(
-        database_url, redis_db=11, DJANGO_SETTINGS_MODULE="tests.seed_systems_settings"
-    )
+    # The demo's own settings: the CiviCRM site key comes from the environment.
+    env = live.server_env(database_url, redis_db=11, CIVICRM_SITE_KEY=SITE_KEY)
     live.manage(env, "migrate", "--noinput")
     live.manage(env, "seed_demo", "--articles", "30")
     # The last line: Django's shell may print a banner about auto-imported objects first.
@@ -102,7 +101,9 @@ class Client:
 
     def accounts(self, data):
         if self.fmt == "json":
-            return data["status"], [a["name"] for a in data["accounts"]]
+            accounts = data["accounts"]  # by_keyword: an object keyed by uid
+            rows = accounts.values() if isinstance(accounts, dict) else accounts
+            return data["status"], [a["name"] for a in rows]
         status = {child.tag: child.text for child in data.find("status")}
         return status, [item.findtext("name") for item in data.find("accounts")]
 
@@ -190,12 +191,104 @@ def test_civicrm_flow(server):
     assert (status, reason, json.loads(body)) == (
         401,
         "Unauthorized : Invalid API key.",
-        ["Invalid API key."],
+        {"is_error": 1, "error_message": "Invalid API key."},
     )
     status, reason, headers, body = get({"key": "wrong"})
     assert (status, reason) == (401, "Unauthorized : Invalid site key.")
-    assert ElementTree.fromstring(body).text == "Invalid site key."
+    assert ElementTree.fromstring(body).findtext("error_message") == "Invalid site key."
     status, _, _, body = get({"nickname": "x", "json": "1"})
     assert (
         status == 400 and json.loads(body)["error_message"] == "Unknown search field(s): nickname."
     )
+
+
+def php_get(base, url):
+    """PHP's ``file_get_contents($url)`` / a curl GET: no Accept of consequence, no body."""
+    return live.call(base, "GET", url, None, {"User-Agent": "PHP", "Accept": "*/*"})
+
+
+def test_civicrm_documented_commands(server):
+    base, api_key = server
+    keys = {"key": SITE_KEY, "api_key": api_key, "json": "1"}
+
+    # A GET URL command that writes, through Drupal's ?q= and CiviCRM's rest.php.
+    query = urlencode(
+        {
+            "q": "civicrm/contact/create",
+            **keys,
+            "contact_type": "Individual",
+            "first_name": "Grace",
+            "last_name": "Hopper",
+        }
+    )
+    status, _, headers, body = php_get(base, f"/?{query}")
+    assert status == 200 and headers["Content-Type"].startswith("application/json"), body
+    grace = json.loads(body)["contact_id"]
+    query = urlencode({"q": "civicrm/contact/get", **keys, "contact_id": grace})
+    status, _, _, body = php_get(base, f"/sites/all/modules/civicrm/extern/rest.php?{query}")
+    assert status == 200 and json.loads(body)["values"][0]["display_name"] == "Grace Hopper"
+
+    # curl -X POST with every field in the query string: no body, no Content-Type.
+    query = urlencode(
+        {
+            **keys,
+            "contact_type": "Individual",
+            "contact_id": grace,
+            "email[1][email]": "grace@example.org",
+            "email[1][location_type_id]": "1",
+        }
+    )
+    status, _, _, body = live.call(
+        base, "POST", f"/civicrm/contact/create?{query}", None, {"Accept": "*/*"}
+    )
+    assert status == 200, body
+    status, _, _, body = php_get(
+        base, f"/civicrm/contact/get?{urlencode({**keys, 'contact_id': grace})}"
+    )
+    assert json.loads(body)["values"][0]["email"] == "grace@example.org"
+
+    # Groups: create (active), get, add the contact, list its groups, remove it.
+    query = urlencode({**keys, "title": "Pioneers", "is_active": "1"})
+    status, _, _, body = live.call(base, "POST", f"/civicrm/group/create?{query}", None, {})
+    assert status == 200, body
+    group_id = json.loads(body)["id"]
+    status, _, _, body = php_get(base, f"/civicrm/group/get?{urlencode(keys)}")
+    assert [g["title"] for g in json.loads(body)["values"]] == ["Pioneers"]
+    query = urlencode({**keys, "group_id": group_id, "contact_id": grace})
+    status, _, _, body = php_get(base, f"/civicrm/group_contact/add?{query}")
+    assert json.loads(body) == {"is_error": 0, "not_added": 0, "added": 1, "total_count": 1}
+    status, _, _, body = php_get(
+        base, f"/civicrm/group_contact/get?{urlencode({**keys, 'contact_id': grace})}"
+    )
+    assert [g["title"] for g in json.loads(body)["values"]] == ["Pioneers"]
+    status, _, _, body = php_get(base, f"/civicrm/group_contact/remove?{query}")
+    assert json.loads(body)["removed"] == 1
+
+    # civicrm/login: name + pass + site key give an API key that works (XML by default).
+    query = urlencode({"q": "civicrm/login", "name": "bob", "pass": "demo", "key": SITE_KEY})
+    status, _, headers, body = php_get(base, f"/sites/all/modules/civicrm/extern/rest.php?{query}")
+    # Accept: */* negotiates XML as Services does (text/xml wins the tie).
+    assert status == 200 and headers["Content-Type"].startswith("text/xml"), body
+    root = ElementTree.fromstring(body)
+    assert root.findtext("is_error") == "0"
+    bobs_key = root.findtext("api_key")
+    query = urlencode({"key": SITE_KEY, "api_key": bobs_key, "last_name": "Rossi"})
+    status, _, _, body = php_get(base, f"/civicrm/contact/get?{query}")
+    assert status == 200 and ElementTree.fromstring(body).findtext("count") == "1"
+
+    # Errors raised before a command runs have CiviCRM's shape, in the requested format.
+    for params, message in (
+        ({"key": "wrong", "api_key": api_key}, "Invalid site key."),
+        ({"key": SITE_KEY, "api_key": "wrong"}, "Invalid API key."),
+    ):
+        status, reason, _, body = php_get(base, f"/civicrm/contact/get?{urlencode(params)}")
+        assert (status, reason) == (401, f"Unauthorized : {message}")
+        root = ElementTree.fromstring(body)
+        assert (root.findtext("is_error"), root.findtext("error_message")) == ("1", message)
+        status, _, _, body = php_get(
+            base, f"/civicrm/contact/get?{urlencode({**params, 'json': 1})}"
+        )
+        assert json.loads(body) == {"is_error": 1, "error_message": message}
+    status, _, _, body = php_get(base, f"/civicrm/nothing/get?{urlencode(keys)}")
+    assert status == 404
+    assert json.loads(body) == {"is_error": 1, "error_message": "Could not find resource nothing."}

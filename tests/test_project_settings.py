@@ -75,3 +75,20 @@ def test_importing_the_urlconf_reads_no_database():
         importlib.reload(services_api.urls)
         importlib.reload(importlib.import_module("project.urls"))
     assert len(queries) == 0
+
+
+def test_demo_site_key_from_env_else_generated_once(tmp_path, monkeypatch):
+    """The demo's CiviCRM site key: CIVICRM_SITE_KEY, else a key generated into
+    .civicrm-site-key on first use (owner-only) and read back afterwards."""
+    import stat
+
+    from project.sitekey import FILE_NAME, demo_site_key
+
+    monkeypatch.setenv("CIVICRM_SITE_KEY", "from-the-environment")
+    assert demo_site_key(tmp_path) == "from-the-environment"
+    assert not (tmp_path / FILE_NAME).exists()
+    monkeypatch.delenv("CIVICRM_SITE_KEY")
+    first = demo_site_key(tmp_path)
+    assert len(first) >= 40
+    assert stat.S_IMODE((tmp_path / FILE_NAME).stat().st_mode) == 0o600
+    assert demo_site_key(tmp_path) == first

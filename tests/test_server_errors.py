@@ -209,3 +209,67 @@ def test_multipart_file_upload_reaches_the_resource(client):
         "filemime": "text/plain",
         "filesize": 10,
     }
+
+
+# -- ERROR_ALTER_HOOKS (Drupal's hook_rest_server_execute_errors_alter) ----------------------
+
+SEEN = []
+
+
+def envelope_hook(error, context):
+    """A host project's hook: its endpoint ``test`` answers ``{"ok": false, "why": ...}``."""
+    SEEN.append((context.endpoint.name, context.resource, context.controller, context.format))
+    if context.endpoint.name != "test":
+        return None
+    from services_api.exceptions import ServicesError
+
+    return ServicesError(
+        error.message, error.status, data={"ok": False, "why": error.message}, headers=error.headers
+    )
+
+
+@pytest.fixture
+def envelope(settings):
+    SEEN.clear()
+    settings.SERVICES_API = {
+        **settings.SERVICES_API,
+        "ERROR_ALTER_HOOKS": ["tests.test_server_errors.envelope_hook"],
+    }
+
+
+def test_hook_shapes_errors_raised_before_the_controller(client, envelope):
+    # Access denied (checked before the callback), with Basic's challenge kept.
+    response = post(client, "/test/echo/secret.json", b"", "application/json")
+    assert response.status_code == 401
+    assert response.reason_phrase == "Unauthorized : Access denied for user anonymous"
+    assert response.has_header("WWW-Authenticate")
+    assert orjson.loads(response.content) == {
+        "ok": False,
+        "why": "Access denied for user anonymous",
+    }
+    assert SEEN == [("test", "echo", "secret", "json")]
+    # A body parser error, in XML as negotiated.
+    response = post(client, "/test/echo.xml", b"{", "application/json")
+    assert response.status_code == 400
+    assert response.content.endswith(b"<result><ok></ok><why>Invalid JSON.</why></result>\n")
+
+
+def test_hook_gives_routing_errors_a_body_in_the_requested_format(client, envelope):
+    response = client.get("/test/nothing.json")
+    assert (response.status_code, response.reason_phrase) == (
+        404,
+        "Not found : Could not find resource nothing.",
+    )
+    assert orjson.loads(response.content) == {
+        "ok": False,
+        "why": "Could not find resource nothing.",
+    }
+    assert SEEN == [("test", "nothing", None, "json")]
+
+
+def test_hook_returning_none_leaves_the_error(client, envelope, make_endpoint):
+    make_endpoint("other", authentication=["session"])
+    response = post(client, "/other/echo/secret.json", b"", "application/json")
+    assert response.status_code == 403
+    assert response.content == b'["Access denied for user anonymous"]'
+    assert client.get("/other/nothing.json").content == b""

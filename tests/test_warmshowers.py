@@ -92,20 +92,30 @@ def test_by_location_orders_by_distance_with_total(alice):
     names = [account["name"] for account in data["accounts"]]
     assert names == ["near", "mid", "far"]
     near = data["accounts"][0]
+    user = alice.user.__class__.objects.get(username="near")
     assert near == {
-        "uid": str(alice.user.__class__.objects.get(username="near").pk),
+        "uid": str(user.pk),
         "name": "near",
+        "created": str(int(user.date_joined.timestamp())),
+        "access": "0",  # never logged in
+        "login": "0",
         "fullname": "Nina Near",
         "street": "",
         "city": "Berlin",
         "province": "",
         "postal_code": "",
-        "country": "de",
+        "countryCode": "de",  # the app's by_location model reads countryCode
         "latitude": "52.51",
         "longitude": "13.4",
         "notcurrentlyavailable": "0",
         "maxcyclists": "1",
+        "source": "0",
+        "picture": "0",
         "distance": near["distance"],
+        "profile_image_profile_picture": "",
+        "profile_image_mobile_profile_photo_std": "",
+        "profile_image_mobile_photo_456": "",
+        "profile_image_map_infoWindow": "",
     }
     distances = [float(account["distance"]) for account in data["accounts"]]
     assert distances[0] == pytest.approx(1.112, abs=0.01)  # 0.01 degree of latitude
@@ -226,27 +236,36 @@ def test_xml_is_the_default_and_json_on_request(alice):
 # hosts/by_keyword
 
 
+def keyword_names(data):
+    """``accounts`` is an object keyed by uid (PHP's array keyed by uid)."""
+    accounts = data["accounts"]
+    assert isinstance(accounts, dict)
+    assert all(key == account["uid"] for key, account in accounts.items())
+    return [account["name"] for account in accounts.values()]
+
+
 def test_by_keyword_searches_name_fullname_and_city(alice):
-    assert [a["name"] for a in alice.json("hosts/by_keyword", {"keyword": "ber"})["accounts"]] == [
+    assert keyword_names(alice.json("hosts/by_keyword", {"keyword": "ber"})) == [
         "mid",
         "near",
     ]  # Bernau, Berlin; ordered by username
     data = alice.json("hosts/by_keyword", {"keyword": "fritz"})
-    assert [a["name"] for a in data["accounts"]] == ["far"]
-    assert "distance" not in data["accounts"][0]
+    assert keyword_names(data) == ["far"]
+    (far,) = data["accounts"].values()
+    assert "distance" not in far and far["country"] == "de"
     data = alice.json("hosts/by_keyword", {"keyword": "OUT"})
-    assert [a["name"] for a in data["accounts"]] == ["out"]
+    assert keyword_names(data) == ["out"]
     assert alice.json("hosts/by_keyword", {"keyword": "nobody"}) == {
         "status": {"delivered": 0, "totalresults": "0", "status": "complete"},
-        "accounts": [],
+        "accounts": {},
     }
 
 
 def test_by_keyword_paging_and_total(alice):
     data = alice.json("hosts/by_keyword", {"keyword": "e", "limit": "2", "offset": "1"})
     everyone = alice.json("hosts/by_keyword", {"keyword": "e"})
-    names = [a["name"] for a in everyone["accounts"]]
-    assert [a["name"] for a in data["accounts"]] == names[1:3]
+    names = keyword_names(everyone)
+    assert keyword_names(data) == names[1:3]
     assert data["status"] == {
         "delivered": 2,
         "totalresults": str(len(names)),
@@ -326,11 +345,15 @@ def test_send_then_the_recipient_reads_and_marks_the_thread(client, alice, bob):
     assert shown["thread_id"] == tid and shown["subject"] == "Hello"
     assert shown["is_new"] == "1"  # reading does not mark read; markThreadRead does
     assert [m["body"] for m in shown["messages"]] == ["Can I stay?"]
-    assert shown["messages"][0]["author"] == {"uid": str(alice.user.pk), "name": "alice"}
+    assert shown["pmtid"] == tid
+    assert shown["messages"][0]["author"] == str(alice.user.pk)  # the uid, as privatemsg sends
+    assert shown["messages"][0]["is_new"] == "1"
     assert shown["message_count"] == "1"
 
     assert recipient.json("message/markThreadRead", {"thread_id": tid}) == [True]
     assert recipient.json("message/unreadCount") == [0]
+    shown = recipient.json("message/getThread", {"thread_id": tid})
+    assert shown["is_new"] == "0" and shown["messages"][0]["is_new"] == "0"
     assert recipient.json("message/markThreadRead", {"thread_id": tid, "status": "1"}) == [True]
     assert recipient.json("message/unreadCount") == [1]
     assert recipient.json("message/markThreadRead", {"thread_id": tid, "status": "0"}) == [True]
@@ -340,9 +363,10 @@ def test_send_then_the_recipient_reads_and_marks_the_thread(client, alice, bob):
     back = as_member(client, alice.user)
     assert back.json("message/unreadCount") == [1]
     shown = back.json("message/getThread", {"thread_id": tid})
-    assert [(m["author"]["name"], m["body"]) for m in shown["messages"]] == [
-        ("alice", "Can I stay?"),
-        ("near", "Sure!"),
+    near = str(get_user_model().objects.get(username="near").pk)
+    assert [(m["author"], m["body"], m["is_new"]) for m in shown["messages"]] == [
+        (str(alice.user.pk), "Can I stay?", "0"),  # one's own message is never new
+        (near, "Sure!", "1"),
     ]
     assert shown["message_count"] == "2"
 
@@ -502,12 +526,16 @@ def test_profile_fields_hook(rf, hosts):
     assert (fields["latitude"], fields["longitude"]) == ("52.51", "13.4")
     assert fields["notcurrentlyavailable"] == "0" and fields["maxcyclists"] == "1"
     plain = get_user_model().objects.create_user("plain")
-    assert set(profile_fields(plain, request).values()) == {""}
+    # No host profile: empty text, and null numbers (the app parses them as numbers).
+    empty = profile_fields(plain, request)
+    numbers = {"latitude", "longitude", "maxcyclists", "source"}
+    assert {empty[key] for key in numbers} == {None}
+    assert {value for key, value in empty.items() if key not in numbers} == {""}
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
     public = profile_fields(near, request)
-    assert public["city"] == "Berlin" and public["latitude"] == "" and public["street"] == ""
+    assert public["city"] == "Berlin" and public["latitude"] is None and public["street"] == ""
 
 
 def test_user_retrieve_carries_the_profile(alice):

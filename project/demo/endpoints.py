@@ -115,6 +115,17 @@ SERVICES_REST_ENDPOINT = {
     },
 }
 
+
+def civicrm_entity(*commands: str) -> dict[str, list[str]]:
+    """A CiviCRM entity: every command by GET (``index``) and by POST (an action each)."""
+    return {
+        "operations": ["index"],
+        "actions": list(commands),
+        "targeted_actions": [],
+        "relationships": [],
+    }
+
+
 #: CiviCRM 3.2's REST interface: site key + user API key, XML unless json=1.
 CIVICRM_ENDPOINT = {
     "name": "civicrm",
@@ -130,11 +141,15 @@ CIVICRM_ENDPOINT = {
     "response_style": "services",
     "allow_registration": False,
     "resources": {
-        "contact": {
-            "operations": ["index"],
-            "actions": ["create"],
+        "contact": civicrm_entity("get", "search", "create", "add"),
+        "group": civicrm_entity("get", "create", "add"),
+        "group_contact": civicrm_entity("get", "add", "remove", "delete"),
+        "civicrm_login": {
+            "operations": ["index", "create"],
+            "actions": [],
             "targeted_actions": [],
             "relationships": [],
+            "alias": "login",
         },
     },
 }
@@ -160,9 +175,10 @@ COURSE_ENDPOINT = {
     "allow_registration": False,
     "resources": {
         "course_enrollment": CRUD,
+        "course_credit_awarded": CRUD,
         "entity_article": {**CRUD, "alias": "node"},
         "user": {
-            "operations": ["retrieve"],
+            "operations": ["retrieve", "create"],
             "actions": [],
             "targeted_actions": [],
             "relationships": [],

@@ -184,6 +184,10 @@ class HostProfile(models.Model):
     bikeshop = models.CharField(max_length=255, blank=True)
     languagesspoken = models.CharField(max_length=255, blank=True)
     mobilephone = models.CharField(max_length=64, blank=True)
+    homephone = models.CharField(max_length=64, blank=True)
+    workphone = models.CharField(max_length=64, blank=True)
+    #: How much notice the host needs ("One day", "A week", ...), free text as on Warmshowers.
+    preferred_notice = models.CharField(max_length=255, blank=True)
     comments = models.TextField(blank=True)
 
     class Meta:
@@ -259,6 +263,9 @@ class ThreadParticipant(models.Model):
     )
     #: The thread has messages this user has not read.
     is_new = models.BooleanField(default=True)
+    #: Messages up to this id count as read (privatemsg keeps ``is_new`` per message): marking
+    #: the thread read moves it to the newest message, marking it unread resets it to 0.
+    read_through = models.BigIntegerField(default=0)
     #: The user removed the thread from their inbox.
     deleted = models.BooleanField(default=False)
 
@@ -307,6 +314,54 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or f"contact {self.pk}"
+
+
+class ContactGroup(models.Model):
+    """A CiviCRM group (``civicrm_group``); an inactive group is left out of ``group/get``."""
+
+    VISIBILITIES = [
+        ("User and User Admin Only", "User and User Admin Only"),
+        ("Public Pages", "Public Pages"),
+    ]
+
+    name = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=False)
+    visibility = models.CharField(
+        max_length=24, choices=VISIBILITIES, default="User and User Admin Only"
+    )
+    #: CiviCRM's group types as a string of ids ("1": access control, "2": mailing list).
+    group_type = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GroupContact(models.Model):
+    """A contact's membership of a group (``civicrm_group_contact``): removing keeps the row
+    with status ``Removed``, as CiviCRM keeps the history."""
+
+    STATUSES = [("Added", "Added"), ("Removed", "Removed")]
+
+    group = models.ForeignKey(ContactGroup, on_delete=models.CASCADE, related_name="members")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="group_links")
+    status = models.CharField(max_length=8, choices=STATUSES, default="Added")
+    in_date = models.DateTimeField(default=timezone.now)
+    in_method = models.CharField(max_length=8, default="API")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "contact"], name="unique_group_contact")
+        ]
+        indexes = [models.Index(fields=["contact", "status"], name="demo_groupcontact_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} in {self.group}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,3 +470,34 @@ class ArticleImage(models.Model):
 
     def __str__(self) -> str:
         return f"field_image[{self.delta}] of article {self.article_id}: file {self.file_id}"
+
+
+class CreditAwarded(models.Model):
+    """Credit a user was awarded for a course (the Course module's ``course_credit_awarded``
+    entity): the Course document deletes one with ``DELETE /course_credit_awarded/<id>``."""
+
+    cid = models.AutoField(primary_key=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nid = models.ForeignKey(
+        Article, on_delete=models.CASCADE, db_column="nid", related_name="credits_awarded"
+    )
+    uid = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        db_column="uid",
+        related_name="course_credits",
+    )
+    #: The credit type ("cme", "ce", ...) and the amount awarded.
+    type = models.CharField(max_length=64, default="credit")
+    value = models.FloatField(default=1.0)
+    created = models.IntegerField(default=unix_now)
+
+    class Meta:
+        ordering = ["cid"]
+        indexes = [
+            models.Index(fields=["uid", "nid"], name="demo_credit_user_course"),
+            models.Index(fields=["created", "cid"], name="demo_credit_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.type} for {self.uid_id} in {self.nid_id}"

@@ -4,7 +4,16 @@ import entity_resources
 from services_api.drupal.file import FileField, register_file_field
 
 from .feedback import create_trust_referral
-from .models import Article, ArticleImage, Comment, Enrollment, File, Tag, Vocabulary
+from .models import (
+    Article,
+    ArticleImage,
+    Comment,
+    CreditAwarded,
+    Enrollment,
+    File,
+    Tag,
+    Vocabulary,
+)
 
 
 def is_authenticated(request):
@@ -146,4 +155,15 @@ class EnrollmentResource(entity_resources.ResourceOptions):
         "created": ["gte", "gt", "lte", "lt"],
     }
     sort_fields = ["eid", "created", "timestamp", "status"]
+    processor = "clean"
+
+
+@entity_resources.register(CreditAwarded)
+class CreditAwardedResource(entity_resources.ResourceOptions):
+    """The Course document's ``course_credit_awarded`` (RESTWS style on the ``course`` endpoint)."""
+
+    name = "course_credit_awarded"
+    exclude = ["uuid"]
+    filter_fields = {"uid": [], "nid": [], "type": [], "created": ["gte", "lte"]}
+    sort_fields = ["cid", "created"]
     processor = "clean"

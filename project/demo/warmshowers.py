@@ -14,8 +14,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, FloatField, Max, Prefetch, Q, Value
-from django.db.models.functions import Sqrt
+from django.db.models import Count, F, FloatField, Max, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Sqrt
 from django.utils import timezone
 
 from services_api.exceptions import ServicesError
@@ -52,13 +52,37 @@ TEXT_FIELDS = (
     "bikeshop",
     "languagesspoken",
     "mobilephone",
+    "homephone",
+    "workphone",
+    "preferred_notice",
     "comments",
+)
+#: Numeric profile fields: the app parses them as ``double``/``int``, so a value that is not
+#: there is ``null`` (Gson leaves the default), never ``""`` (Gson throws on it).
+NUMBER_FIELDS = ("maxcyclists", "latitude", "longitude", "source")
+#: Picture URLs the app reads (``profile_image_<style>``); the demo stores no pictures.
+PICTURE_FIELDS = (
+    "profile_image_profile_picture",
+    "profile_image_mobile_profile_photo_std",
+    "profile_image_mobile_photo_456",
+    "profile_image_map_infoWindow",
 )
 #: Fields only signed-in members see (Warmshowers shows no profile to anonymous visitors).
 PRIVATE_FIELDS = frozenset(
-    {"street", "additional", "postal_code", "latitude", "longitude", "mobilephone"}
+    {
+        "street",
+        "additional",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "mobilephone",
+        "homephone",
+        "workphone",
+    }
 )
-#: Profile keys of an account in search results, in Warmshowers' order.
+#: Profile keys of an account in search results, in Warmshowers' order. ``by_location`` rows
+#: name the country ``countryCode`` (its SQL selects the column under that name), ``by_keyword``
+#: accounts are full user objects and say ``country``.
 ACCOUNT_FIELDS = (
     "fullname",
     "street",
@@ -71,6 +95,7 @@ ACCOUNT_FIELDS = (
     "notcurrentlyavailable",
     "maxcyclists",
 )
+SEARCH_NUMBERS = frozenset({"latitude", "longitude", "maxcyclists"})
 
 
 def _text(value: Any) -> str:
@@ -82,11 +107,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def profile_fields(user: Any, request: Any) -> dict[str, str]:
+def _number(value: Any) -> str | None:
+    """A numeric column as Drupal sends it (a string), or ``None`` when there is no value."""
+    return None if value is None else str(value)
+
+
+def profile_fields(user: Any, request: Any) -> dict[str, str | None]:
     """``SERVICES_API["USER_PROFILE_FIELDS"]``: the Warmshowers profile keys of ``user``.
 
-    Every key is present; a user without a host profile gets empty strings. Anonymous callers
-    get empty strings for the address, coordinates and phone.
+    Every key is present. Text and flags of a user without a host profile are empty strings;
+    numbers (``latitude``, ``longitude``, ``maxcyclists``, ``source``) are ``null`` then, since
+    the app parses them as numbers. Anonymous callers get empty address and phone fields and
+    ``null`` coordinates.
     """
     try:
         # The reverse accessor: free when the caller used select_related("host_profile").
@@ -95,14 +127,21 @@ def profile_fields(user: Any, request: Any) -> dict[str, str]:
         profile = None
     viewer = getattr(request, "user", None)
     signed_in = bool(viewer is not None and viewer.is_authenticated)
-    keys = (*TEXT_FIELDS, *FLAG_FIELDS, "maxcyclists", "latitude", "longitude")
-    fields = {}
-    for key in keys:
-        if profile is None or (key in PRIVATE_FIELDS and not signed_in):
-            fields[key] = ""
-        else:
-            fields[key] = _text(getattr(profile, key))
+    fields: dict[str, str | None] = {}
+    for key in (*TEXT_FIELDS, *FLAG_FIELDS):
+        hidden = profile is None or (key in PRIVATE_FIELDS and not signed_in)
+        fields[key] = "" if hidden else _text(getattr(profile, key))
+    for key in NUMBER_FIELDS:
+        hidden = profile is None or (key in PRIVATE_FIELDS and not signed_in)
+        fields[key] = None if hidden else _number(_column(profile, key))
+    for key in PICTURE_FIELDS:
+        fields[key] = ""
     return fields
+
+
+def _column(profile: HostProfile, key: str) -> Any:
+    """A profile value; ``source`` (user_location's source) is 0, "entered by the member"."""
+    return 0 if key == "source" else getattr(profile, key)
 
 
 def authenticated(request: Any, kwargs: dict[str, Any]) -> bool:
@@ -124,32 +163,51 @@ def _check_range(name: str, value: float, bound: float) -> None:
         )
 
 
-def _account(row: dict[str, Any]) -> dict[str, Any]:
-    account = {"uid": _text(row["user_id"]), "name": row["user__username"]}
+def _unix(value: Any) -> str:
+    """A user timestamp as Drupal stores it: Unix seconds as a string, "0" for never."""
+    return str(int(value.timestamp())) if value is not None else "0"
+
+
+def _account(row: dict[str, Any], *, location_row: bool = False) -> dict[str, Any]:
+    """A search result: a ``by_location`` row (``location_row``) or a ``by_keyword`` user."""
+    account = {
+        "uid": _text(row["user_id"]),
+        "name": row["user__username"],
+        "created": _unix(row["user__date_joined"]),
+        "access": _unix(row["user__last_login"]),
+        "login": _unix(row["user__last_login"]),
+    }
     for key in ACCOUNT_FIELDS:
-        account[key] = _text(row[key])
+        value = row[key]
+        name = "countryCode" if key == "country" and location_row else key
+        account[name] = _number(value) if key in SEARCH_NUMBERS else _text(value)
+    account["source"] = "0"
+    if location_row:
+        # by_location's SQL selects users.picture, the file id (0: none); a full user object
+        # (by_keyword) would carry the file object instead, so it has no "picture" here.
+        account["picture"] = "0"
     if "distance" in row:
         account["distance"] = f"{row['distance']:.3f}"
+    for key in PICTURE_FIELDS:
+        account[key] = ""
     return account
 
 
-def _search_result(rows: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    accounts = [_account(row) for row in rows]
-    return {
-        "status": {
-            "delivered": len(accounts),
-            "totalresults": str(total),
-            "status": "complete",
-        },
-        "accounts": accounts,
-    }
+def _status(delivered: int, total: int) -> dict[str, Any]:
+    return {"delivered": delivered, "totalresults": str(total), "status": "complete"}
 
 
 PAGING_ARGS = [
     Arg("offset", int, required=False, default=0, description="First result (0-based)."),
     Arg("limit", int, required=False, default=DEFAULT_LIMIT, description="At most 500."),
 ]
-ROW_FIELDS = ("user_id", "user__username", *ACCOUNT_FIELDS)
+ROW_FIELDS = (
+    "user_id",
+    "user__username",
+    "user__date_joined",
+    "user__last_login",
+    *ACCOUNT_FIELDS,
+)
 
 
 @register_resource
@@ -201,7 +259,11 @@ class HostsResource(Resource):
             .order_by("distance", "user_id")
             .values(*ROW_FIELDS, "distance")[offset : offset + limit]
         )
-        return _search_result(rows, in_box.count())
+        # A list of rows; the app reads ``countryCode`` (``List<User>`` in its model).
+        return {
+            "status": _status(len(rows), in_box.count()),
+            "accounts": [_account(row, location_row=True) for row in rows],
+        }
 
     @action(args=[Arg("keyword"), *PAGING_ARGS])
     def by_keyword(self, request, keyword, offset, limit):
@@ -215,7 +277,12 @@ class HostsResource(Resource):
             | Q(city__icontains=keyword)
         )
         rows = list(found.order_by("user__username").values(*ROW_FIELDS)[offset : offset + limit])
-        return _search_result(rows, found.count())
+        # Drupal's PHP array keyed by uid: a JSON object ``{"2": {...}}`` (the app declares
+        # ``Map<Integer, ApiUser>``), kept in the username order.
+        return {
+            "status": _status(len(rows), found.count()),
+            "accounts": {str(row["user_id"]): _account(row) for row in rows},
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,7 +294,16 @@ def _timestamp(value) -> str:
 
 
 def _person(user) -> dict[str, str]:
-    return {"uid": str(user.pk), "name": user.get_username()}
+    """A participant: ``uid``, ``name`` and the ``fullname`` of the host profile (or "")."""
+    try:
+        fullname = user.host_profile.fullname
+    except HostProfile.DoesNotExist:
+        fullname = ""
+    return {"uid": str(user.pk), "name": user.get_username(), "fullname": fullname}
+
+
+#: Participants with what ``_person`` reads, in one query.
+PARTICIPANTS = ThreadParticipant.objects.select_related("user", "user__host_profile").order_by("id")
 
 
 def _participation(request, thread_id: int) -> ThreadParticipant:
@@ -276,11 +352,17 @@ class MessageResource(Resource):
         now = timezone.now()
         with transaction.atomic():
             thread = MessageThread.objects.create(subject=subject, created=now)
-            Message.objects.create(thread=thread, author=request.user, body=body, created=now)
+            first = Message.objects.create(
+                thread=thread, author=request.user, body=body, created=now
+            )
             # The author first, then the recipients in the order given.
             others = [users[name].pk for name in names if users[name].pk != request.user.pk]
             ThreadParticipant.objects.bulk_create(
-                [ThreadParticipant(thread=thread, user=request.user, is_new=False)]
+                [
+                    ThreadParticipant(
+                        thread=thread, user=request.user, is_new=False, read_through=first.pk
+                    )
+                ]
                 + [ThreadParticipant(thread=thread, user_id=pk, is_new=True) for pk in others]
             )
         return True
@@ -291,7 +373,11 @@ class MessageResource(Resource):
         body = _required_text("body", body)
         _participation(request, thread_id)
         with transaction.atomic():
-            Message.objects.create(thread_id=thread_id, author=request.user, body=body)
+            message = Message.objects.create(thread_id=thread_id, author=request.user, body=body)
+            # Replying reads the thread up to one's own message, as privatemsg does.
+            ThreadParticipant.objects.filter(thread_id=thread_id, user_id=request.user.pk).update(
+                is_new=False, read_through=message.pk
+            )
             ThreadParticipant.objects.filter(thread_id=thread_id).exclude(
                 user_id=request.user.pk
             ).update(is_new=True, deleted=False)
@@ -314,19 +400,16 @@ class MessageResource(Resource):
                 last_updated=Max("thread__messages__created"),
                 message_count=Count("thread__messages"),
             )
-            .prefetch_related(
-                Prefetch(
-                    "thread__participants",
-                    queryset=ThreadParticipant.objects.select_related("user").order_by("id"),
-                )
-            )
+            .prefetch_related(Prefetch("thread__participants", queryset=PARTICIPANTS))
             .order_by("-last_updated", "-thread_id")
         )
         return [
             {
                 "thread_id": str(p.thread_id),
                 "subject": p.thread.subject,
+                "thread_started": _timestamp(p.thread.created),
                 "last_updated": _timestamp(p.last_updated),
+                "count": str(p.message_count),
                 "message_count": str(p.message_count),
                 "is_new": _text(p.is_new),
                 "participants": [_person(o.user) for o in p.thread.participants.all()],
@@ -338,25 +421,28 @@ class MessageResource(Resource):
     def getThread(self, request, thread_id):  # noqa: N802 (the wire name)
         """A thread with its participants and messages (oldest first); reading marks nothing."""
         mine = _participation(request, thread_id)
-        participants = [
-            _person(p.user)
-            for p in ThreadParticipant.objects.filter(thread_id=thread_id)
-            .select_related("user")
-            .order_by("id")
-        ]
+        participants = [_person(p.user) for p in PARTICIPANTS.filter(thread_id=thread_id)]
+        me = request.user.pk
+        # privatemsg's message shape: ``author`` is the uid (the app reads an int), ``is_new``
+        # per message for the caller (someone else's message after what the caller has read).
         messages = [
             {
-                "mid": str(m.pk),
+                "mid": str(m["id"]),
                 "thread_id": str(thread_id),
-                "author": _person(m.author),
-                "body": m.body,
-                "timestamp": _timestamp(m.created),
+                "author": str(m["author_id"]),
+                "body": m["body"],
+                "timestamp": _timestamp(m["created"]),
+                "is_new": _text(m["author_id"] != me and m["id"] > mine.read_through),
             }
-            for m in Message.objects.filter(thread_id=thread_id).select_related("author")
+            for m in Message.objects.filter(thread_id=thread_id).values(
+                "id", "author_id", "body", "created"
+            )
         ]
         return {
+            "pmtid": str(thread_id),
             "thread_id": str(thread_id),
             "subject": mine.thread.subject,
+            "thread_started": _timestamp(mine.thread.created),
             "is_new": _text(mine.is_new),
             "participants": participants,
             "message_count": str(len(messages)),
@@ -368,9 +454,18 @@ class MessageResource(Resource):
         """Mark the thread read (``status=0``, the default) or unread (``1``) for the caller."""
         if status not in (0, 1):
             raise ServicesError("Invalid value for argument status: expected 0 or 1.", 400)
+        if status == 1:
+            read_through: Any = 0
+        else:
+            read_through = Coalesce(
+                Subquery(
+                    Message.objects.filter(thread_id=thread_id).order_by("-id").values("id")[:1]
+                ),
+                0,
+            )
         updated = ThreadParticipant.objects.filter(
             thread_id=thread_id, user_id=request.user.pk, deleted=False
-        ).update(is_new=status == 1)
+        ).update(is_new=status == 1, read_through=read_through)
         if not updated:
             raise ServicesError(f"Access denied to thread {thread_id}.", 403)
         return True

@@ -122,6 +122,17 @@ def user_for_api_key(key: str) -> Any | None:
     return api_key.user
 
 
+def site_key_valid(django_request: Any) -> bool:
+    """Whether the request carries the configured ``SITE_KEY`` (``key=`` or ``X-Site-Key``),
+    compared in constant time; always true when no site key is configured. For controllers
+    that check it themselves (CiviCRM's ``civicrm/login`` has no API key yet)."""
+    site_key = services_settings.SITE_KEY
+    if not site_key:
+        return True
+    given = django_request.headers.get(SITE_KEY_HEADER) or django_request.GET.get(SITE_KEY_PARAM)
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), str(site_key).encode("utf-8"))
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """CiviCRM-style site key + per-user API key; wrong credentials are a 401, not anonymous."""
 
@@ -131,13 +142,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = django_request.headers.get(API_KEY_HEADER) or params.get(API_KEY_PARAM)
         if not key:
             return None
-        site_key = services_settings.SITE_KEY
-        if site_key:
-            given = django_request.headers.get(SITE_KEY_HEADER) or params.get(SITE_KEY_PARAM)
-            if not given or not hmac.compare_digest(
-                given.encode("utf-8"), str(site_key).encode("utf-8")
-            ):
-                raise AuthenticationFailed("Invalid site key.")
+        if not site_key_valid(django_request):
+            raise AuthenticationFailed("Invalid site key.")
         user = user_for_api_key(key)
         if user is None:
             raise AuthenticationFailed("Invalid API key.")
@@ -216,6 +222,7 @@ __all__ = [
     "revoke_api_key",
     "revoke_bearer_token",
     "rotate_api_key",
+    "site_key_valid",
     "user_for_api_key",
     "user_for_bearer_token",
 ]

@@ -273,9 +273,13 @@ class EntityResource(EntityAccess, Resource):
     ) -> Listing:
         """One page of rows (``?cursor=`` for keyset pages), counted by ``count``."""
         ctx = request.services
+        query = ctx.query
+        if is_restws(request) and "limit" in query and "pagesize" not in query:
+            # RESTWS names its page size ``limit`` (``?limit=5&page=1``).
+            query = {("pagesize" if k == "limit" else k): v for k, v in query.items()}
         return build_listing(
             options or self.options,
-            ctx.query,
+            query,
             request,
             render_context(request),
             page_size=page_size_policy(request, core=False),
@@ -377,27 +381,42 @@ class EntityResource(EntityAccess, Resource):
 
     def restws_create_response(self, request, pks: list[Any], *, bulk: bool) -> Result:
         """201 ``{uri, id, resource, uuid}`` (a list for a bulk body) and ``Location``."""
-        ctx = request.services
-        public = ctx.resource_config.public_name
         uuid_path = related_uuid_path(self.options.model, render_context(request))
-        uuids: dict[Any, Any] = {}
+        uuids: dict[Any, Any] | None = None
         if uuid_path is not None:
             manager = self.options.model._default_manager
             uuids = dict(manager.filter(pk__in=list(pks)).values_list("pk", uuid_path))
-        items = []
-        for pk in pks:
-            item: dict[str, Any] = {
-                "uri": ctx.resource_uri(self.name, pk),
-                "id": pk,
-                "resource": public,
-            }
-            if uuid_path is not None:
-                value = uuids.get(pk)
-                item["uuid"] = None if value is None else str(value)
-            items.append(item)
-        if bulk:
-            return Result(items, status=201)
-        return Result(items[0], status=201, headers={"Location": items[0]["uri"]})
+        return restws_created(request, self.name, pks, uuids, bulk=bulk)
+
+
+def restws_created(
+    request: Any,
+    resource_name: str,
+    pks: list[Any],
+    uuids: dict[Any, Any] | None,
+    *,
+    bulk: bool = False,
+) -> Result:
+    """RESTWS's answer to a create: 201 ``{uri, id, resource, uuid}`` (a list for a bulk body,
+    ``uuid`` only when the resource has one) and ``Location``. ``resource`` is the name the
+    endpoint serves the resource under (its alias)."""
+    ctx = request.services
+    config = ctx.endpoint.resource_config(resource_name)
+    public = config.public_name if config else resource_name
+    items = []
+    for pk in pks:
+        item: dict[str, Any] = {
+            "uri": ctx.resource_uri(resource_name, pk),
+            "id": pk,
+            "resource": public,
+        }
+        if uuids is not None:
+            value = uuids.get(pk)
+            item["uuid"] = None if value is None else str(value)
+        items.append(item)
+    if bulk:
+        return Result(items, status=201)
+    return Result(items[0], status=201, headers={"Location": items[0]["uri"]})
 
 
 def _relationship_method(name: str, accessor: str):

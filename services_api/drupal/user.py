@@ -49,6 +49,7 @@ from rest_framework.throttling import BaseThrottle
 from entity_resources.exceptions import QueryError
 from entity_resources.grammar import QueryColumn, Vocabulary, parse_query, truthy
 from services_api.auth.authentication import Blocked, check_credentials, csrf_token
+from services_api.drupal.entity import restws_created
 from services_api.drupal.query import page_size_policy, query_error
 from services_api.exceptions import ServicesError
 from services_api.resources import (
@@ -651,7 +652,17 @@ class UserResource(Resource):
         access="can_create",
     )
     def create(self, request, account):
-        return self.create_account(request, account)
+        created = self.create_account(request, account)
+        if request.services.endpoint.response_style == "restws":
+            # RESTWS (the Course document): 201 {uri, id, resource, uuid} and Location.
+            pk = int(created["uid"])
+            uuid_field = services_settings.USER_UUID_FIELD
+            uuids = None
+            if uuid_field:
+                manager = get_user_model()._default_manager
+                uuids = dict(manager.filter(pk=pk).values_list("pk", uuid_field))
+            return restws_created(request, self.name, [pk], uuids)
+        return created
 
     @action(args=[Arg("account", None, whole_body=True, wrapper="account")], access="can_create")
     def register(self, request, account):

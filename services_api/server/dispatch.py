@@ -31,6 +31,7 @@ from services_api.resources.results import Result
 from services_api.server import cors
 from services_api.server.controllers import effective_method, resolve_controller
 from services_api.server.errors import (
+    ErrorContext,
     access_denied,
     cache_outage_tolerated,
     error_response,
@@ -38,10 +39,15 @@ from services_api.server.errors import (
     is_unavailable,
     unavailable,
 )
-from services_api.server.negotiation import choose_format
+from services_api.server.negotiation import accept_decides, choose_format, format_for_mime
 from services_api.server.throttling import throttles_for
 from services_api.server.urlpath import parse_path
-from services_api.wire.parsers import QUERY_TOO_DEEP, parse_php_query, parse_request_body
+from services_api.wire.parsers import (
+    QUERY_TOO_DEEP,
+    parse_php_query,
+    parse_request_body,
+    request_content_type,
+)
 from services_api.wire.renderers import renderer_for, validate_jsonp_callback
 
 logger = logging.getLogger("services_api")
@@ -111,9 +117,55 @@ def requested_version(
     return config.api_versions.get(method)
 
 
-def routing_error(endpoint: EndpointConfig, message: str, status: int) -> HttpResponse:
-    """Drupal's routing errors: status line only, no body."""
-    return exception_response(ServicesError(message, status, empty_body=True), endpoint)
+def routing_error(
+    request: HttpRequest,
+    endpoint: EndpointConfig,
+    message: str,
+    status: int,
+    *,
+    resource: str | None = None,
+    suffix: str | None = None,
+) -> HttpResponse:
+    """Drupal's routing errors: status line only, no body. The ``ERROR_ALTER_HOOKS`` see them
+    with the format the request would have been answered in, so a hook can give one a body."""
+    try:
+        query = parse_php_query(
+            get_bytes_from_wsgi(request.META, "QUERY_STRING", ""), too_deep=QUERY_TOO_DEEP
+        )
+        fmt, media_type, _ = _negotiate(endpoint, suffix, query, request.META, request.method)
+    except ServicesError:  # an unusable query or format: the routing error stands as is
+        query, fmt, media_type = {}, None, "application/json"
+    context = ErrorContext(
+        request=request, endpoint=endpoint, resource=resource, format=fmt, query=query
+    )
+    return exception_response(
+        ServicesError(message, status, empty_body=True),
+        endpoint,
+        fmt=fmt or "json",
+        media_type=media_type,
+        context=context,
+    )
+
+
+def _negotiate(
+    endpoint: EndpointConfig, suffix: str | None, query: dict, meta: dict, method: str
+) -> tuple[str, str, bool]:
+    """The response format (spec §1): the suffix, CiviCRM's ``json=1``, ``format=api``, then
+    ``Accept``; on a ``restws`` endpoint a POST/PUT whose ``Accept`` does not decide (none, or
+    only ``*/*`` as curl sends) is answered in the format of its Content-Type, as RESTWS does."""
+    if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
+        suffix = "json"  # CiviCRM's json=1 flag
+    if suffix is None and query.get("format") == "api" and "api" in endpoint.formatters:
+        suffix = "api"
+    accept = meta.get("HTTP_ACCEPT")
+    if (
+        suffix is None
+        and endpoint.response_style == "restws"
+        and method in ("POST", "PUT")
+        and not accept_decides(accept)
+    ):
+        suffix = format_for_mime(request_content_type(meta), endpoint.formatters)
+    return choose_format(suffix, accept, endpoint.formatters, endpoint.default_format)
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
@@ -163,7 +215,14 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
         docs = docs_response(request, endpoint, rest)  # openapi.json, docs, redoc
         if docs is not None:
             return docs
-        return routing_error(endpoint, f"Could not find resource {parsed.resource}.", 404)
+        return routing_error(
+            request,
+            endpoint,
+            f"Could not find resource {parsed.resource}.",
+            404,
+            resource=parsed.resource,
+            suffix=parsed.suffix,
+        )
     if request.method == "HEAD":
         response = HttpResponse(b"", content_type="text/html; charset=utf-8")
         response.reason_phrase = ": OK"
@@ -184,26 +243,34 @@ def _serve(request: HttpRequest, endpoint: EndpointConfig, rest: str) -> HttpRes
     )
     resolved = resolve_controller(resource, resource_config, method, parsed.parts)
     if resolved is None:
-        return routing_error(endpoint, "Could not find the controller.", 404)
+        return routing_error(
+            request,
+            endpoint,
+            "Could not find the controller.",
+            404,
+            resource=resource.name,
+            suffix=parsed.suffix,
+        )
     controller, path_parts = resolved
     if controller.versions:
         controller = controller.for_version(
             requested_version(meta, resource.name, resource_config, controller.name)
         )
     try:
-        suffix = parsed.suffix
-        if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
-            suffix = "json"  # CiviCRM's json=1 flag
-        if suffix is None and query.get("format") == "api" and "api" in endpoint.formatters:
-            suffix = "api"
-        fmt, media_type, negotiated = choose_format(
-            suffix, meta.get("HTTP_ACCEPT"), endpoint.formatters, endpoint.default_format
-        )
+        fmt, media_type, negotiated = _negotiate(endpoint, parsed.suffix, query, meta, method)
         if fmt == "jsonp":
             validate_jsonp_callback(_text(query.get("callback")))
     except ServicesError as exc:
         # Before a format is settled (or for a bad JSONP callback) errors are plain JSON.
-        return exception_response(exc, endpoint)
+        context = ErrorContext(
+            request=request,
+            endpoint=endpoint,
+            resource=resource.name,
+            controller=controller.name,
+            format="json",
+            query=query,
+        )
+        return exception_response(exc, endpoint, context=context)
     request.services = RequestContext(
         endpoint=endpoint,
         resource=resource,
@@ -350,13 +417,23 @@ class ServicesView(APIView):
 
     def handle_exception(self, exc):
         """Every exception from authentication to the callback: the one error handler."""
+        ctx = self.ctx
+        context = ErrorContext(
+            request=ctx.request,
+            endpoint=ctx.endpoint,
+            resource=ctx.resource.name,
+            controller=ctx.controller.name,
+            format=ctx.format,
+            query=ctx.query,
+        )
         return exception_response(
             exc,
-            self.ctx.endpoint,
+            ctx.endpoint,
             user=getattr(self.request, "_user", None),
-            fmt=self.ctx.format,
-            media_type=self.ctx.media_type,
+            fmt=ctx.format,
+            media_type=ctx.media_type,
             renderer_context={"request": self.request, "view": self},
+            context=context,
         )
 
 

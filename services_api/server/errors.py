@@ -9,7 +9,9 @@ callback), an exception reaches ``exception_response``, which
    logged 500);
 2. applies the endpoint's authentication rules (HTTP Basic's challenge on 401, an anonymous
    403 answered as a 401 challenge that keeps the 403's message and body);
-3. renders it in the endpoint's style and the negotiated format (``error_response``).
+3. lets the project's ``ERROR_ALTER_HOOKS`` reshape it (Drupal's
+   ``hook_rest_server_execute_errors_alter``), with an ``ErrorContext``;
+4. renders it in the endpoint's style and the negotiated format (``error_response``).
 
 Drupal style (Services 3.8+): status line ``401 Unauthorized : <message>`` for 401/404/406,
 ``<code> : <message>`` for the other 4xx/5xx, body ``[message]`` (JSON) or
@@ -30,6 +32,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -191,6 +194,34 @@ def access_denied(user: Any) -> ServicesError:
     return ServicesError(f"Access denied for user {who}", 403)
 
 
+@dataclass(frozen=True)
+class ErrorContext:
+    """What the server knew when an error happened, for ``ERROR_ALTER_HOOKS``.
+
+    ``endpoint`` is the endpoint's configuration (``name``, ``path``, ...); ``resource`` and
+    ``controller`` are names, ``None`` when routing failed before finding them; ``format`` is
+    the response format (``"json"``, ``"xml"``, ...) or ``None`` when it could not be settled;
+    ``query`` the parsed query string. Errors raised before a controller runs (routing,
+    authentication, arguments, access) carry as much of this as is known.
+    """
+
+    request: Any = None
+    endpoint: Any = None
+    resource: str | None = None
+    controller: str | None = None
+    format: str | None = None
+    query: dict[str, Any] = field(default_factory=dict)
+
+
+def alter_error(error: ServicesError, context: ErrorContext) -> ServicesError:
+    """Run every ``ERROR_ALTER_HOOKS`` hook in order; a hook returning an error replaces it."""
+    for hook in services_settings.ERROR_ALTER_HOOKS:
+        altered = hook(error, context)
+        if altered is not None:
+            error = altered
+    return error
+
+
 def error_response(
     error: ServicesError,
     *,
@@ -240,11 +271,14 @@ def exception_response(
     fmt: str = "json",
     media_type: str = "application/json",
     renderer_context: dict | None = None,
+    context: ErrorContext | None = None,
 ) -> HttpResponse:
     """The response to any exception raised while serving ``endpoint`` (the one handler).
 
     ``fmt``/``media_type``: the negotiated format; before one is settled, plain JSON.
     ``user``: the authenticated user if authentication ran (names the 403).
+    ``context``: what the server knew, for the ``ERROR_ALTER_HOOKS`` (which run last, so
+    they see the final status and headers and may change anything).
     """
     error = to_services_error(exc, user)
     basic = "basic" in endpoint.authentication
@@ -254,6 +288,8 @@ def exception_response(
         error = ServicesError(error.message, 401, error.data, headers=dict(error.headers))
     if basic and error.status == 401:
         error.headers.setdefault("WWW-Authenticate", f'Basic realm="{services_settings.SITE_NAME}"')
+    if services_settings.ERROR_ALTER_HOOKS:
+        error = alter_error(error, context or ErrorContext(endpoint=endpoint, format=fmt))
     return error_response(
         error,
         style=endpoint.error_style,
@@ -264,8 +300,10 @@ def exception_response(
 
 
 __all__ = [
+    "ErrorContext",
     "access_denied",
     "cache_outage_tolerated",
+    "alter_error",
     "entity_error",
     "error_response",
     "exception_response",

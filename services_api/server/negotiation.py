@@ -116,6 +116,31 @@ def best_match(supported: Sequence[str], accept: str) -> str:
     return _best_match(tuple(supported), accept)
 
 
+def accept_decides(accept: str | None) -> bool:
+    """Whether an ``Accept`` header names a type: not absent and not only ``*/*`` (curl's,
+    PHP curl's and Java's default). Used where a request's Content-Type may pick the answer's
+    format instead (RESTWS). A malformed header decides (its 406 is ``choose_format``'s)."""
+    if not accept or not accept.strip():
+        return False
+    try:
+        ranges = _parse_accept(accept)
+    except MalformedMime:
+        return True
+    return any((main, sub) != ("*", "*") for main, sub, _params, _q in ranges)
+
+
+def format_for_mime(content_type: str | None, enabled: Sequence[str]) -> str | None:
+    """The enabled format whose mime types include ``content_type`` (parameters ignored):
+    ``application/json; charset=utf-8`` -> ``"json"``; ``None`` when none does."""
+    if not content_type:
+        return None
+    mime = content_type.split(";", 1)[0].strip().lower()
+    for fmt in enabled:
+        if fmt in FORMATTERS and mime in mime_types(fmt):
+            return fmt
+    return None
+
+
 def choose_format(
     suffix: str | None,
     accept: str | None,
@@ -151,7 +176,9 @@ def choose_format(
 __all__ = [
     "UNSUPPORTED_FORMAT",
     "MalformedMime",
+    "accept_decides",
     "best_match",
     "choose_format",
+    "format_for_mime",
     "parse_mime",
 ]

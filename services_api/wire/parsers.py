@@ -514,7 +514,7 @@ def parse_request_body(request: Any, enabled: Sequence[str], context: dict) -> A
     content_type = request_content_type(meta)
     if content_type is None and FORM_MIME not in enabled:
         length = meta.get("CONTENT_LENGTH") or ""
-        if length in ("", "0") and not read_body(request):
+        if length in ("", "0") and not read_body(request, _context_limit(context)):
             return {}
     parser_class = select_parser(content_type, enabled)
     return parser_class().parse(request, content_type or FORM_MIME, context)

@@ -75,6 +75,7 @@ class Command(BaseCommand):
             ("host profiles", self._host_profiles),
             ("contacts", self._contacts),
             ("enrollments", lambda: self._enrollments(articles)),
+            ("credits awarded", self._credits),
         ]
         created = {}
         with transaction.atomic():
@@ -345,6 +346,9 @@ class Command(BaseCommand):
                     kitchenuse=i % 3 != 0,
                     lawnspace=i % 2 == 0,
                     languagesspoken="English",
+                    homephone=f"+49 30 {5550100 + i}",
+                    workphone=f"+49 30 {5550200 + i}" if i % 2 == 0 else "",
+                    preferred_notice=("One day", "Two days", "A week")[i % 3],
                     comments=f"{fullname} hosts cyclists in {city}.",
                 )
             )
@@ -404,6 +408,25 @@ class Command(BaseCommand):
         existing = set(enrolled.values_list("nid_id", "uid_id"))
         new = [row for pair, row in wanted.items() if pair not in existing]
         Enrollment.objects.bulk_create(new)
+        return len(new)
+
+    def _credits(self) -> int:
+        """One credit awarded per enrollment with an even id (the Course document deletes one)."""
+        from project.demo.models import CreditAwarded, Enrollment
+
+        enrollments = Enrollment.objects.values_list("eid", "nid_id", "uid_id", "created")
+        wanted = {
+            self._uuid("credit", str(eid)): (nid, uid, created)
+            for eid, nid, uid, created in enrollments
+            if eid % 2 == 0
+        }
+        existing = set(CreditAwarded.objects.filter(uuid__in=wanted).values_list("uuid", flat=True))
+        new = [
+            CreditAwarded(uuid=key, nid_id=nid, uid_id=uid, value=1.5, created=created)
+            for key, (nid, uid, created) in wanted.items()
+            if key not in existing
+        ]
+        CreditAwarded.objects.bulk_create(new)
         return len(new)
 
 
