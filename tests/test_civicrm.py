@@ -498,6 +498,19 @@ def test_login_errors(client, params, status, message):
     assert "api_key" not in response.json()
 
 
+def test_failed_logins_are_throttled(client, settings):
+    settings.SERVICES_API = {**settings.SERVICES_API, "LOGIN_ATTEMPTS_PER_USERNAME": 2}
+    get_user_model().objects.create_user("carol", "carol@example.com", "secret")
+    for _ in range(2):
+        assert login(client, name="carol", key=SITE_KEY, json=1, **{"pass": "x"}).status_code == 401
+    response = login(client, name="carol", key=SITE_KEY, json=1, **{"pass": "secret"})
+    assert response.status_code == 429 and response.has_header("Retry-After")
+    assert response.json() == {
+        "is_error": 1,
+        "error_message": "Too many login attempts. Try again later.",
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # group and group_contact
 

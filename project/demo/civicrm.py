@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from services_api.auth.tokens import create_api_key, rotate_api_key, site_key_valid
+from services_api.drupal.user import LoginThrottle, client_ip
 from services_api.exceptions import ServicesError
 from services_api.models import ApiKey
 from services_api.resources import Arg, Resource, action, operation, register_resource
@@ -476,7 +477,7 @@ class LoginResource(Resource):
     + the site key give ``{"is_error": 0, "api_key": "..."}``. API keys are stored hashed, so
     the key cannot be read back: each login issues the user a fresh ``civicrm/login`` key and
     the previous one stops working (keys made in the admin or with ``services_apikey`` are
-    left alone)."""
+    left alone). Failed attempts count against the user resource's login throttle (429)."""
 
     name = "civicrm_login"
     id_key = "api_key"
@@ -500,9 +501,14 @@ class LoginResource(Resource):
         name, password = params.get("name"), params.get("pass")
         if not isinstance(name, str) or not isinstance(password, str) or not name or not password:
             raise civicrm_error("This API call requires the following parameters: name, pass")
+        # The user resource's failed-login counters (per name and per client IP) apply here too.
+        throttle = LoginThrottle(name, client_ip(django_request))
+        throttle.check()
         user = authenticate(django_request, username=name, password=password)
         if user is None:
+            throttle.failed()
             raise civicrm_error("Could not authenticate user, invalid name or password.", 401)
+        throttle.succeeded()
         with transaction.atomic():
             existing = (
                 ApiKey.objects.select_for_update()

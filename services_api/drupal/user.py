@@ -1023,5 +1023,6 @@ __all__ = [
     "UserResource",
     "account_data",
     "anonymous_data",
+    "client_ip",
     "is_user_admin",
 ]
