@@ -100,6 +100,9 @@ if _cache_url.startswith("redis"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
+            # Lets several servers share one Redis database without reading each other's
+            # configuration snapshots (the live tests give every server its own prefix).
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 elif _cache_url == "locmem":

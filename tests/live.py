@@ -110,6 +110,9 @@ def server_env(database_url: str, redis_db: int = 5, **extra: str) -> dict[str, 
         DJANGO_SETTINGS_MODULE="project.settings",
         DATABASE_URL=database_url,
         CACHE_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        # Engineers and CI runs share the Redis server: a prefix of its own per live server
+        # keeps another run's configuration snapshot (another database) from being served.
+        CACHE_KEY_PREFIX=f"live-{uuid.uuid4().hex[:12]}",
         DEBUG="0",
         SECRET_KEY="live-test-secret-key-not-for-production-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
