@@ -10,6 +10,7 @@ from typing import Any
 from django.core import checks
 
 from services_api.settings import (
+    IMPORT_STRING_LISTS,
     IMPORT_STRING_MAPS,
     IMPORT_STRINGS,
     SETTINGS_NAME,
@@ -45,7 +46,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="services_api.E004",
             )
         )
-    for key in sorted(IMPORT_STRINGS | IMPORT_STRING_MAPS):
+    for key in sorted(IMPORT_STRINGS | IMPORT_STRING_MAPS | IMPORT_STRING_LISTS):
         try:
             getattr(services_settings, key)
         except ImportError as exc:

@@ -58,6 +58,15 @@ def test_bad_file_and_bulk_limits_are_e005():
     ]
 
 
+def test_unimportable_error_alter_hook_is_e003():
+    hooks = ["project.demo.civicrm.civicrm_errors", "nowhere.to.be.found"]
+    with override_settings(SERVICES_API={"ERROR_ALTER_HOOKS": hooks}):
+        found = run_checks()
+    assert "ERROR_ALTER_HOOKS" in found["services_api.E003"].msg
+    with override_settings(SERVICES_API={"ERROR_ALTER_HOOKS": hooks[:1]}):
+        assert "services_api.E003" not in run_checks()
+
+
 def test_model_of_uninstalled_app_is_e001():
     class Orphan(models.Model):
         name = models.CharField(max_length=10)
