@@ -110,3 +110,15 @@ def test_definition_and_openapi_describe_the_same_controllers(client, endpoint):
         for name in controllers
     }
     assert operation_ids == declared
+
+
+@pytest.mark.django_db
+def test_the_demo_api_endpoint_offers_its_definition(client):
+    """Migrations enable ``definition`` on the demo's ``/api`` (as seed_demo keeps it)."""
+    response = client.get("/api/definition.json")
+    assert response.status_code == 200
+    names = set(response.json())
+    assert {"node", "user", "file", "definition", "entity_article"} <= names
+    one = client.get("/api/definition/node.json")
+    assert one.status_code == 200
+    assert "retrieve" in one.json()["operations"]

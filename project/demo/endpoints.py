@@ -61,6 +61,13 @@ API_ENDPOINT = {
         "taxonomy_vocabulary": {**CRUD, "actions": ["getTree", "retrieveByMachineName"]},
         # Drupal's file resource (no update: Drupal files are replaced, not edited).
         "file": FILE_RESOURCE,
+        # What the endpoint offers, as Services' resource definitions (docs/openapi.md).
+        "definition": {
+            "operations": ["retrieve", "index"],
+            "actions": [],
+            "targeted_actions": [],
+            "relationships": [],
+        },
     },
 }
 
