@@ -92,6 +92,12 @@ class ResourceSite:
         except KeyError:
             raise NotRegistered(f"The model {model.__name__} is not registered.") from None
 
+    def options_for(self, model: type[models.Model]) -> ResourceOptions:
+        """The registration of ``model``, or default options for an unregistered model (a
+        relationship's child rows, a reference's target)."""
+        options = self._registry.get(model)
+        return options if options is not None else ResourceOptions(model)
+
     def __iter__(self) -> Iterator[ResourceOptions]:
         self._store_pending()
         return iter(list(self._registry.values()))

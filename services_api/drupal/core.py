@@ -57,15 +57,13 @@ from entity_resources.compiled import compiled
 from entity_resources.exceptions import EntityNotFound, InvalidData, QueryError
 from entity_resources.grammar import QueryColumn, Vocabulary, parse_query
 from entity_resources.options import ResourceOptions
-from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m, hook_key
 from entity_resources.writing import create_entities, delete_entity, update_entity
-from services_api.drupal.entity import EntityAccess
+from services_api.drupal.entity import EntityAccess, generated_resource
 from services_api.drupal.fields import field_array, field_item, field_value
 from services_api.drupal.query import page_size_policy, query_error
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, relationship
-from services_api.server.errors import access_denied
 from services_api.wire.parsers import unwrap
 
 _ID = Arg("id", str, source="path", index=0)
@@ -508,12 +506,6 @@ def register_core_resource(core_name: str, resource_class: type[CoreResource]) -
     CORE_RESOURCE_CLASSES[core_name] = resource_class
 
 
-def _child_options(model: type[models.Model]) -> ResourceOptions:
-    if entity_resources.is_registered(model):
-        return entity_resources.site.get_options(model)
-    return ResourceOptions(model)
-
-
 def _relationship_method(name: str, accessor: str):
     @relationship(
         name,
@@ -528,25 +520,10 @@ def _relationship_method(name: str, accessor: str):
         if count < 0 or offset < 0:
             which = "count" if count < 0 else "offset"
             raise ServicesError(f"Invalid value for argument {which}: must not be negative.", 400)
-        rel = next(
-            r for r in self.options.opts.related_objects if r.get_accessor_name() == accessor
-        )
-        child = _child_options(rel.related_model)
-        if not operation_allowed(child, request, "relationship"):
-            raise access_denied(request.user)
-        try:
-            pk = coerce_pk(self.options, id)
-        except EntityNotFound:
-            raise self.not_found(id) from None
-        if not base_queryset(self.options, request).filter(pk=pk).exists():
-            raise self.not_found(id)
+        child, related = self.related_rows(request, id, accessor)
         schema = core_schema(child) if child.core_name else _build_schema(child)
         limit = min(count or RELATIONSHIP_DEFAULT_COUNT, 10_000)
-        queryset = (
-            base_queryset(child, request)
-            .filter(**{rel.field.attname: pk})
-            .order_by(child.opts.pk.attname)[offset : offset + limit]
-        )
+        queryset = related.order_by(child.opts.pk.attname)[offset : offset + limit]
         build = _row_builder(schema, list(schema.columns.values()))
         keys = value_keys(list(schema.columns.values()))
         return [build(row) for row in queryset.values(*keys)]
@@ -557,17 +534,14 @@ def _relationship_method(name: str, accessor: str):
 
 def core_resource_for(options: ResourceOptions) -> CoreResource:
     """The core-style resource of a registration with ``core_name``."""
-    base = CORE_RESOURCE_CLASSES.get(options.core_name or "", CoreResource)
-    attrs: dict[str, Any] = {
-        "name": options.core_name,
-        "id_key": options.id_key,
-        "options": options,
-        "__doc__": f"{str(options.opts.verbose_name_plural).capitalize()}.",
-    }
-    for name, accessor in (options.relationships or {}).items():
-        attrs[f"relationship_{name}"] = _relationship_method(name, accessor)
-    cls = type(f"{options.model.__name__}CoreResource", (base,), attrs)
-    return cls()
+    return generated_resource(
+        CORE_RESOURCE_CLASSES.get(options.core_name or "", CoreResource),
+        options,
+        name=options.core_name or "",
+        id_key=options.id_key or options.pk_name,
+        relationship_method=_relationship_method,
+        kind="CoreResource",
+    )
 
 
 def build_core_resources() -> list[Resource]:

@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 import entity_resources
+from entity_resources.exceptions import EntityNotFound
 from entity_resources.filtering import vocabulary_for
 from entity_resources.grammar import COUNT_MODES
 from entity_resources.listing import Listing, build_listing
@@ -51,7 +52,7 @@ from entity_resources.plan import (
     field_plan,
     related_uuid_path,
 )
-from entity_resources.query import base_queryset, retrieve_row, rows_by_pk
+from entity_resources.query import base_queryset, coerce_pk, retrieve_row, rows_by_pk
 from entity_resources.writing import (
     create_entities,
     delete_entity,
@@ -176,9 +177,31 @@ def public_references(request: Any, options: ResourceOptions, rows: list[dict]) 
 
 
 class EntityAccess:
-    """Access checks of every resource generated from a registration (``self.options``)."""
+    """What every resource generated from a registration (``self.options``) shares: its access
+    checks and its relationships' rows."""
 
     options: ResourceOptions
+
+    def not_found(self, item_id: Any) -> ServicesError:
+        return ServicesError("Entity or revision not found", 404)
+
+    def related_rows(self, request, id, accessor: str) -> tuple[ResourceOptions, Any]:
+        """The child registration and the visible rows of the reverse relation ``accessor`` of
+        item ``id`` (unordered, unsliced); 403 without the child's ``relationship`` access,
+        ``not_found`` when the parent is missing or invisible."""
+        rel = next(
+            r for r in self.options.opts.related_objects if r.get_accessor_name() == accessor
+        )
+        child = entity_resources.site.options_for(rel.related_model)
+        if not operation_allowed(child, request, "relationship"):
+            raise access_denied(request.user)
+        try:
+            pk = coerce_pk(self.options, id)
+        except EntityNotFound:
+            raise self.not_found(id) from None
+        if not base_queryset(self.options, request).filter(pk=pk).exists():
+            raise self.not_found(id)
+        return child, base_queryset(child, request).filter(**{rel.field.attname: pk})
 
     def can_read(self, request, kwargs) -> bool:
         return operation_allowed(self.options, request, "retrieve")
@@ -290,21 +313,7 @@ class EntityResource(EntityAccess, Resource):
 
     def related_page(self, request, id, accessor: str) -> Listing:
         """Rows of the reverse relation ``accessor`` of entity ``id``, paged like index."""
-        opts = self.options.opts
-        rel = next(r for r in opts.related_objects if r.get_accessor_name() == accessor)
-        child = (
-            entity_resources.site.get_options(rel.related_model)
-            if entity_resources.is_registered(rel.related_model)
-            else ResourceOptions(rel.related_model)
-        )
-        if not operation_allowed(child, request, "relationship"):
-            raise access_denied(request.user)
-        from entity_resources.query import coerce_pk
-
-        pk = coerce_pk(self.options, id)
-        if not base_queryset(self.options, request).filter(pk=pk).exists():
-            raise ServicesError("Entity or revision not found", 404)
-        queryset = base_queryset(child, request).filter(**{rel.field.name: pk})
+        child, queryset = self.related_rows(request, id, accessor)
         return self.build_page(request, child, queryset, count=count_mode(request))
 
     # -- responses ----------------------------------------------------------------------------
@@ -428,18 +437,39 @@ def _relationship_method(name: str, accessor: str):
     return method
 
 
-def resource_for(options: ResourceOptions, base: type[EntityResource] = EntityResource) -> Resource:
-    """The ``entity_<model>`` resource of a registration."""
+def generated_resource(
+    base: type[Resource],
+    options: ResourceOptions,
+    *,
+    name: str,
+    id_key: str,
+    relationship_method: Any,
+    kind: str,
+) -> Resource:
+    """The one factory of registration resources: ``base`` subclassed with the registration,
+    its name and id key, and one ``relationship_method(name, accessor)`` per relationship."""
     attrs: dict[str, Any] = {
-        "name": options.resource_name,
-        "id_key": options.pk_name,
+        "name": name,
+        "id_key": id_key,
         "options": options,
         "__doc__": f"{str(options.opts.verbose_name_plural).capitalize()}.",
     }
-    for name, accessor in (options.relationships or {}).items():
-        attrs[f"relationship_{name}"] = _relationship_method(name, accessor)
-    cls = type(f"{options.model.__name__}EntityResource", (base,), attrs)
+    for relation, accessor in (options.relationships or {}).items():
+        attrs[f"relationship_{relation}"] = relationship_method(relation, accessor)
+    cls = type(f"{options.model.__name__}{kind}", (base,), attrs)
     return cls()
+
+
+def resource_for(options: ResourceOptions, base: type[EntityResource] = EntityResource) -> Resource:
+    """The ``entity_<model>`` resource of a registration."""
+    return generated_resource(
+        base,
+        options,
+        name=options.resource_name,
+        id_key=options.pk_name,
+        relationship_method=_relationship_method,
+        kind="EntityResource",
+    )
 
 
 def build_entity_resources() -> list[Resource]:
@@ -449,6 +479,7 @@ def build_entity_resources() -> list[Resource]:
 __all__ = [
     "EntityResource",
     "build_entity_resources",
+    "generated_resource",
     "count_mode",
     "requested_count_mode",
     "render_context",
