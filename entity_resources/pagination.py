@@ -7,8 +7,6 @@
 * Keyset (cursor) pagination orders by the sort key plus the primary key and continues after
   the last row seen, so page 190 costs the same as page 0. The cursor is opaque to clients
   (url-safe base64 of JSON) and validated when decoded.
-* The RESTWS envelope (the Course document): ``self``, ``first``, ``last``, ``prev``, ``next``
-  and ``list``, absolute URLs that keep the query string.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import decimal
 import uuid
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import orjson
 from django.db import connections
@@ -198,43 +195,6 @@ def keyset_filter(ordering: Sequence[str], values: Sequence[Any]) -> Q:
     return condition
 
 
-# -- the RESTWS envelope -------------------------------------------------------------------
-
-
-def page_url(base: str, params: Sequence[tuple[str, str]], **changes: Any) -> str:
-    """``base`` with ``params`` (order kept) and ``changes`` applied (``None`` removes)."""
-    out = [(k, v) for k, v in params if k not in changes]
-    out += [(k, str(v)) for k, v in changes.items() if v is not None]
-    return f"{base}?{urlencode(out)}" if out else base
-
-
-def restws_envelope(
-    rows: list[Any],
-    *,
-    base: str,
-    params: Sequence[tuple[str, str]],
-    page: int,
-    last: int | None,
-    has_next: bool,
-    next_cursor: str | None = None,
-) -> dict[str, Any]:
-    """``{self, first, last?, prev?, next?, list}`` as the Course document shows them."""
-    envelope: dict[str, Any] = {
-        "self": page_url(base, params),
-        "first": page_url(base, params, page=0, cursor=None),
-    }
-    if last is not None:
-        envelope["last"] = page_url(base, params, page=last, cursor=None)
-    if page > 0:
-        envelope["prev"] = page_url(base, params, page=page - 1, cursor=None)
-    if next_cursor is not None:
-        envelope["next"] = page_url(base, params, cursor=next_cursor, page=None)
-    elif has_next:
-        envelope["next"] = page_url(base, params, page=page + 1)
-    envelope["list"] = rows
-    return envelope
-
-
 __all__ = [
     "COUNT_MODES",
     "BadCursor",
@@ -246,6 +206,4 @@ __all__ = [
     "keyset_ordering",
     "RowComparison",
     "last_page",
-    "page_url",
-    "restws_envelope",
 ]

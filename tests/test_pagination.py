@@ -14,9 +14,9 @@ from entity_resources.pagination import (
     keyset_filter,
     keyset_ordering,
     last_page,
-    restws_envelope,
 )
 from project.demo.models import Article
+from services_api.drupal.styles import restws_envelope
 
 BASE = "http://your-domain.com/course_enrollment"
 

@@ -29,8 +29,9 @@ restws style; services style counts only when the header asks) fills the envelop
 the ``X-Total-Count`` header. ``?cursor=`` switches an index to keyset pages
 (``entity_resources.listing``): ``Link: <url>; rel="next"`` (services) or the envelope's ``next``.
 
-The response of each operation goes through ``EntityResource.<op>_response`` so other response
-styles can be added by overriding or branching there.
+The response of each operation goes through ``EntityResource.<op>_response``, which asks the
+request's response style (``services_api.drupal.styles``: one small class per style, chosen by
+the endpoint's ``response_style``).
 """
 
 from __future__ import annotations
@@ -43,16 +44,11 @@ from entity_resources.filtering import vocabulary_for
 from entity_resources.grammar import COUNT_MODES
 from entity_resources.listing import Listing, build_listing
 from entity_resources.options import ResourceOptions
-from entity_resources.pagination import page_url, restws_envelope
 from entity_resources.permissions import operation_allowed
 from entity_resources.plan import (
-    FOREIGN_KEY,
-    MANY_TO_MANY,
     RenderContext,
-    field_plan,
-    related_uuid_path,
 )
-from entity_resources.query import base_queryset, coerce_pk, retrieve_row, rows_by_pk
+from entity_resources.query import base_queryset, coerce_pk, retrieve_row
 from entity_resources.writing import (
     create_entities,
     delete_entity,
@@ -60,6 +56,7 @@ from entity_resources.writing import (
     update_entity,
 )
 from services_api.drupal.query import page_size_policy
+from services_api.drupal.styles import style_for
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, relationship
 from services_api.resources.arguments import coerce
@@ -110,18 +107,9 @@ def requested_count_mode(request: Any) -> str | None:
     return None
 
 
-def is_restws(request: Any) -> bool:
-    return request.services.endpoint.response_style == "restws"
-
-
 def count_mode(request: Any) -> str:
-    """The header's mode, else the endpoint's for the restws style; services style: ``none``."""
-    mode = requested_count_mode(request)
-    if mode is not None:
-        return mode
-    if is_restws(request):
-        return request.services.endpoint.count_mode or "exact"
-    return "none"
+    """How the request's index counts: the ``Prefer`` header, else its response style's rule."""
+    return style_for(request).count_mode(request)
 
 
 def conditional(request: Any, data: Any, headers: dict[str, str] | None = None) -> Result:
@@ -135,45 +123,6 @@ def conditional(request: Any, data: Any, headers: dict[str, str] | None = None) 
     if not_modified(request.META, etag):
         return Result(status=304, headers=out, empty=True)
     return Result(data, headers=out, json=body)
-
-
-def collection_url(request: Any) -> str:
-    """Absolute URL of the requested collection without format suffix or query string."""
-    ctx = request.services
-    parts = list(ctx.path_parts)
-    if ctx.controller.kind == "relationship" and parts:
-        parts.insert(1, ctx.controller.name)
-    path = "".join(f"/{part}" for part in parts)
-    return f"{ctx.endpoint_url}/{ctx.resource_config.public_name}{path}"
-
-
-def query_pairs(request: Any) -> list[tuple[str, str]]:
-    """The request's query string as ordered pairs (without ``?q=`` routing and ``_method``)."""
-    from urllib.parse import parse_qsl
-
-    raw = request.META.get("QUERY_STRING", "")
-    return [(k, v) for k, v in parse_qsl(raw, keep_blank_values=True) if k not in ("q", "_method")]
-
-
-def public_references(request: Any, options: ResourceOptions, rows: list[dict]) -> list[dict]:
-    """Restws style: a reference's ``resource`` is the name the endpoint serves it under."""
-    ctx = request.services
-    renames: dict[str, str] = {}
-    for spec in field_plan(options, render_context(request)).values():
-        if spec.kind in (FOREIGN_KEY, MANY_TO_MANY) and spec.resource:
-            config = ctx.endpoint.resource_config(spec.resource)
-            if config is not None and config.alias:
-                renames[spec.name] = config.alias
-    if not renames:
-        return rows
-    for row in rows:
-        for name, public in renames.items():
-            value = row.get(name)
-            refs = value if isinstance(value, list) else [value]
-            for ref in refs:
-                if isinstance(ref, dict) and "resource" in ref:
-                    ref["resource"] = public
-    return rows
 
 
 class EntityAccess:
@@ -241,10 +190,7 @@ class EntityResource(EntityAccess, Resource):
         pks = create_entities(
             self.options, request, data, max_items=services_settings.ENTITY_MAX_BULK_ITEMS
         )
-        if is_restws(request):
-            return self.restws_create_response(request, pks, bulk=isinstance(data, list))
-        rows = rows_by_pk(self.options, pks, render_context(request))
-        return self.create_response(request, rows, bulk=isinstance(data, list))
+        return self.create_response(request, pks, bulk=isinstance(data, list))
 
     @operation(
         "update",
@@ -258,10 +204,7 @@ class EntityResource(EntityAccess, Resource):
         data = coerce(Arg("data", dict), data)
         self.check_precondition(request, id)
         pk = update_entity(self.options, request, id, data)
-        if is_restws(request):
-            return Result(empty=True)
-        rows = rows_by_pk(self.options, [pk], render_context(request))
-        return self.update_response(request, rows[0])
+        return self.update_response(request, [pk], bulk=False)
 
     def bulk_update(self, request, items):
         """``PUT entity_<model>`` with a list of partial entities, each with its id: all or
@@ -269,9 +212,7 @@ class EntityResource(EntityAccess, Resource):
         pks = update_entities(
             self.options, request, items, max_items=services_settings.ENTITY_MAX_BULK_ITEMS
         )
-        if is_restws(request):
-            return Result(empty=True)
-        return rows_by_pk(self.options, pks, render_context(request))
+        return self.update_response(request, pks, bulk=True)
 
     @operation("delete", args=[_ID], access="can_delete")
     def delete(self, request, id):
@@ -297,7 +238,7 @@ class EntityResource(EntityAccess, Resource):
         """One page of rows (``?cursor=`` for keyset pages), counted by ``count``."""
         ctx = request.services
         query = ctx.query
-        if is_restws(request) and "limit" in query and "pagesize" not in query:
+        if style_for(request).name == "restws" and "limit" in query and "pagesize" not in query:
             # RESTWS names its page size ``limit`` (``?limit=5&page=1``).
             query = {("pagesize" if k == "limit" else k): v for k, v in query.items()}
         return build_listing(
@@ -316,86 +257,24 @@ class EntityResource(EntityAccess, Resource):
         child, queryset = self.related_rows(request, id, accessor)
         return self.build_page(request, child, queryset, count=count_mode(request))
 
-    # -- responses ----------------------------------------------------------------------------
+    # -- responses: the request's response style (``services_api.drupal.styles``) ----------------
     def retrieve_response(self, request, row: dict) -> Any:
-        if is_restws(request):
-            public_references(request, self.options, [row])
-        return conditional(request, row)
+        return style_for(request).retrieve(self, request, row)
 
     def index_response(self, request, page: Listing) -> Any:
-        if is_restws(request):
-            return self.restws_page(request, page, self.options)
-        headers = self.page_headers(request, page)
-        if not page.rows:
-            raise ServicesError("No entities found.", 404, headers=headers)
-        return conditional(request, page.rows, headers)
+        return style_for(request).index(self, request, page)
 
     def relationship_response(self, request, page: Listing) -> Any:
-        if is_restws(request):
-            return self.restws_page(request, page, None)
-        return Result(page.rows, headers=self.page_headers(request, page))
+        return style_for(request).relationship(self, request, page)
 
-    def create_response(self, request, rows: list[dict], *, bulk: bool) -> Any:
-        return rows if bulk else rows[0]
+    def create_response(self, request, pks: list[Any], *, bulk: bool) -> Any:
+        return style_for(request).created(self, request, pks, bulk=bulk)
 
-    def update_response(self, request, row: dict) -> Any:
-        return row
+    def update_response(self, request, pks: list[Any], *, bulk: bool) -> Any:
+        return style_for(request).updated(self, request, pks, bulk=bulk)
 
     def delete_response(self, request) -> Any:
-        if is_restws(request):
-            return Result(empty=True)
-        return None
-
-    # -- style helpers ------------------------------------------------------------------------
-    def page_headers(self, request, page: Listing) -> dict[str, str]:
-        """Services style: ``X-Total-Count`` when counted, ``Link: rel="next"`` on keyset pages."""
-        headers: dict[str, str] = {}
-        if page.total is not None:
-            headers["X-Total-Count"] = str(page.total)
-        mode = requested_count_mode(request)
-        if mode is not None:
-            headers["Preference-Applied"] = f"count={mode}"
-        next_cursor = getattr(page, "next_cursor", None)
-        if next_cursor:
-            ctx = request.services
-            base = f"{collection_url(request)}.{ctx.format}"
-            url = page_url(base, query_pairs(request), cursor=next_cursor, page=None)
-            headers["Link"] = f'<{url}>; rel="next"'
-        return headers
-
-    def restws_page(self, request, page: Listing, options: Any) -> Result:
-        """The Course document's envelope; ``last`` only when counted."""
-        if options is not None:
-            public_references(request, options, page.rows)
-        total = page.total
-        last = None if total is None else max(0, (total - 1) // page.page_size)
-        has_next = getattr(page, "has_next", None)
-        if has_next is None:
-            has_next = last is not None and page.page < last
-        envelope = restws_envelope(
-            page.rows,
-            base=collection_url(request),
-            params=query_pairs(request),
-            page=page.page,
-            last=last,
-            has_next=has_next,
-            # The envelope's ``next`` stays a page number on offset pages (the Course document).
-            next_cursor=page.next_cursor if getattr(page, "keyset", False) else None,
-        )
-        headers = {}
-        mode = requested_count_mode(request)
-        if mode is not None:
-            headers["Preference-Applied"] = f"count={mode}"
-        return conditional(request, envelope, headers)
-
-    def restws_create_response(self, request, pks: list[Any], *, bulk: bool) -> Result:
-        """201 ``{uri, id, resource, uuid}`` (a list for a bulk body) and ``Location``."""
-        uuid_path = related_uuid_path(self.options.model, render_context(request))
-        uuids: dict[Any, Any] | None = None
-        if uuid_path is not None:
-            manager = self.options.model._default_manager
-            uuids = dict(manager.filter(pk__in=list(pks)).values_list("pk", uuid_path))
-        return restws_created(request, self.name, pks, uuids, bulk=bulk)
+        return style_for(request).deleted(self, request)
 
 
 def restws_created(

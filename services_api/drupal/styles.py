@@ -1,0 +1,249 @@
+"""Response styles of the ``entity_*`` resources: how each operation's answer is shaped.
+
+``services`` (Services Entity, spec §10): retrieve and index answer rows (index: a plain list,
+``404 No entities found.`` when empty, ``X-Total-Count`` when counted, ``Link: rel="next"``
+with the next page's cursor), create and update the saved entity (a list for a bulk body),
+delete ``null``; a count only when ``Prefer: count=`` asks.
+
+``restws`` (the Course document): index and relationships answer the envelope
+``{self, first, last?, prev?, next?, list}`` with absolute URLs that keep the query string,
+create 201 ``{uri, id, resource, uuid}`` with ``Location``, update and delete an empty 200;
+references name the resource the endpoint serves them under (its alias); the endpoint's
+``count_mode`` counts unless ``Prefer: count=`` says otherwise.
+
+A style is a small class; ``STYLES`` maps the endpoint's ``response_style`` to one (a host
+project may add its own before the first request). ``EntityResource.<op>_response`` calls the
+request's style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from entity_resources.listing import Listing
+from entity_resources.options import ResourceOptions
+from entity_resources.pagination import last_page
+from entity_resources.plan import FOREIGN_KEY, MANY_TO_MANY, field_plan, related_uuid_path
+from entity_resources.query import rows_by_pk
+from services_api.exceptions import ServicesError
+from services_api.resources.results import Result
+
+
+def page_url(base: str, params: Sequence[tuple[str, str]], **changes: Any) -> str:
+    """``base`` with ``params`` (order kept) and ``changes`` applied (``None`` removes)."""
+    out = [(k, v) for k, v in params if k not in changes]
+    out += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return f"{base}?{urlencode(out)}" if out else base
+
+
+def restws_envelope(
+    rows: list[Any],
+    *,
+    base: str,
+    params: Sequence[tuple[str, str]],
+    page: int,
+    last: int | None,
+    has_next: bool,
+    next_cursor: str | None = None,
+) -> dict[str, Any]:
+    """``{self, first, last?, prev?, next?, list}`` as the Course document shows them."""
+    envelope: dict[str, Any] = {
+        "self": page_url(base, params),
+        "first": page_url(base, params, page=0, cursor=None),
+    }
+    if last is not None:
+        envelope["last"] = page_url(base, params, page=last, cursor=None)
+    if page > 0:
+        envelope["prev"] = page_url(base, params, page=page - 1, cursor=None)
+    if next_cursor is not None:
+        envelope["next"] = page_url(base, params, cursor=next_cursor, page=None)
+    elif has_next:
+        envelope["next"] = page_url(base, params, page=page + 1)
+    envelope["list"] = rows
+    return envelope
+
+
+def collection_url(request: Any) -> str:
+    """Absolute URL of the requested collection without format suffix or query string."""
+    ctx = request.services
+    parts = list(ctx.path_parts)
+    if ctx.controller.kind == "relationship" and parts:
+        parts.insert(1, ctx.controller.name)
+    path = "".join(f"/{part}" for part in parts)
+    return f"{ctx.endpoint_url}/{ctx.resource_config.public_name}{path}"
+
+
+def query_pairs(request: Any) -> list[tuple[str, str]]:
+    """The request's query string as ordered pairs (without ``?q=`` routing and ``_method``)."""
+    raw = request.META.get("QUERY_STRING", "")
+    return [(k, v) for k, v in parse_qsl(raw, keep_blank_values=True) if k not in ("q", "_method")]
+
+
+def count_headers(request: Any) -> dict[str, str]:
+    """``Preference-Applied: count=<mode>`` when the request's ``Prefer`` header asked."""
+    from services_api.drupal.entity import requested_count_mode
+
+    mode = requested_count_mode(request)
+    return {"Preference-Applied": f"count={mode}"} if mode is not None else {}
+
+
+class ServicesStyle:
+    """Services Entity's answers (the default style)."""
+
+    name = "services"
+
+    def count_mode(self, request: Any) -> str:
+        """The ``Prefer: count=`` mode; without it, no count."""
+        from services_api.drupal.entity import requested_count_mode
+
+        return requested_count_mode(request) or "none"
+
+    def retrieve(self, resource: Any, request: Any, row: dict) -> Any:
+        from services_api.drupal.entity import conditional
+
+        return conditional(request, row)
+
+    def page_headers(self, request: Any, page: Listing) -> dict[str, str]:
+        """``X-Total-Count`` when counted, ``Link: rel="next"`` when another page exists."""
+        headers: dict[str, str] = {}
+        if page.total is not None:
+            headers["X-Total-Count"] = str(page.total)
+        headers.update(count_headers(request))
+        if page.next_cursor:
+            base = f"{collection_url(request)}.{request.services.format}"
+            url = page_url(base, query_pairs(request), cursor=page.next_cursor, page=None)
+            headers["Link"] = f'<{url}>; rel="next"'
+        return headers
+
+    def index(self, resource: Any, request: Any, page: Listing) -> Any:
+        from services_api.drupal.entity import conditional
+
+        headers = self.page_headers(request, page)
+        if not page.rows:
+            raise ServicesError("No entities found.", 404, headers=headers)
+        return conditional(request, page.rows, headers)
+
+    def relationship(self, resource: Any, request: Any, page: Listing) -> Any:
+        return Result(page.rows, headers=self.page_headers(request, page))
+
+    def saved(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Any:
+        """Create and update: the saved entities (a list for a bulk body)."""
+        from services_api.drupal.entity import render_context
+
+        rows = rows_by_pk(resource.options, pks, render_context(request))
+        return rows if bulk else rows[0]
+
+    def created(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Any:
+        return self.saved(resource, request, pks, bulk=bulk)
+
+    def updated(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Any:
+        return self.saved(resource, request, pks, bulk=bulk)
+
+    def deleted(self, resource: Any, request: Any) -> Any:
+        return None
+
+
+class RestwsStyle(ServicesStyle):
+    """The Course document's RESTWS-style answers."""
+
+    name = "restws"
+
+    def count_mode(self, request: Any) -> str:
+        """The ``Prefer: count=`` mode, else the endpoint's ``count_mode``."""
+        from services_api.drupal.entity import requested_count_mode
+
+        mode = requested_count_mode(request)
+        return mode if mode is not None else (request.services.endpoint.count_mode or "exact")
+
+    def retrieve(self, resource: Any, request: Any, row: dict) -> Any:
+        public_references(request, resource.options, [row])
+        return super().retrieve(resource, request, row)
+
+    def envelope(self, request: Any, page: Listing, options: ResourceOptions | None) -> Result:
+        """The envelope; ``last`` only when counted."""
+        from services_api.drupal.entity import conditional
+
+        if options is not None:
+            public_references(request, options, page.rows)
+        envelope = restws_envelope(
+            page.rows,
+            base=collection_url(request),
+            params=query_pairs(request),
+            page=page.page,
+            last=last_page(page.total, page.page_size),
+            has_next=page.has_next,
+            # The envelope's ``next`` stays a page number on offset pages (the Course document).
+            next_cursor=page.next_cursor if page.keyset else None,
+        )
+        return conditional(request, envelope, count_headers(request))
+
+    def index(self, resource: Any, request: Any, page: Listing) -> Any:
+        return self.envelope(request, page, resource.options)
+
+    def relationship(self, resource: Any, request: Any, page: Listing) -> Any:
+        return self.envelope(request, page, None)
+
+    def created(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Result:
+        """201 ``{uri, id, resource, uuid}`` (a list for a bulk body) and ``Location``."""
+        from services_api.drupal.entity import render_context, restws_created
+
+        model = resource.options.model
+        uuid_path = related_uuid_path(model, render_context(request))
+        uuids: dict[Any, Any] | None = None
+        if uuid_path is not None:
+            manager = model._default_manager
+            uuids = dict(manager.filter(pk__in=list(pks)).values_list("pk", uuid_path))
+        return restws_created(request, resource.name, pks, uuids, bulk=bulk)
+
+    def updated(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Result:
+        return Result(empty=True)
+
+    def deleted(self, resource: Any, request: Any) -> Result:
+        return Result(empty=True)
+
+
+def public_references(request: Any, options: ResourceOptions, rows: list[dict]) -> list[dict]:
+    """A reference's ``resource`` is the name the endpoint serves it under (restws style)."""
+    from services_api.drupal.entity import render_context
+
+    ctx = request.services
+    renames: dict[str, str] = {}
+    for spec in field_plan(options, render_context(request)).values():
+        if spec.kind in (FOREIGN_KEY, MANY_TO_MANY) and spec.resource:
+            config = ctx.endpoint.resource_config(spec.resource)
+            if config is not None and config.alias:
+                renames[spec.name] = config.alias
+    if not renames:
+        return rows
+    for row in rows:
+        for name, public in renames.items():
+            value = row.get(name)
+            refs = value if isinstance(value, list) else [value]
+            for ref in refs:
+                if isinstance(ref, dict) and "resource" in ref:
+                    ref["resource"] = public
+    return rows
+
+
+#: The endpoint's ``response_style`` -> its style.
+STYLES: dict[str, ServicesStyle] = {"services": ServicesStyle(), "restws": RestwsStyle()}
+
+
+def style_for(request: Any) -> ServicesStyle:
+    """The response style of the request's endpoint."""
+    return STYLES.get(request.services.endpoint.response_style) or STYLES["services"]
+
+
+__all__ = [
+    "STYLES",
+    "RestwsStyle",
+    "ServicesStyle",
+    "collection_url",
+    "page_url",
+    "public_references",
+    "query_pairs",
+    "restws_envelope",
+    "style_for",
+]
