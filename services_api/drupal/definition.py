@@ -81,12 +81,25 @@ def endpoint_definition(endpoint: Any) -> dict[str, Any]:
     }
 
 
+#: One resource's definition: controller kind -> controller name -> ``{help, args}``.
+RESOURCE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "properties": {"help": {"type": "string"}, "args": {"type": "array"}},
+        },
+    },
+}
+
+
 class DefinitionResource(Resource):
     """``definition``: the resources this endpoint enables, their controllers and arguments."""
 
     name = "definition"
 
-    @operation("index")
+    @operation("index", returns={"type": "object", "additionalProperties": RESOURCE_SCHEMA})
     def index(self, request):
         """Every resource the endpoint enables, with its controllers and arguments."""
         return endpoint_definition(request.services.endpoint)
@@ -94,6 +107,7 @@ class DefinitionResource(Resource):
     @operation(
         "retrieve",
         args=[Arg("name", str, source="path", index=0, description="A resource's public name.")],
+        returns=RESOURCE_SCHEMA,
     )
     def retrieve(self, request, name):
         """One resource of the endpoint, with its controllers and arguments."""

@@ -314,7 +314,10 @@ class _Builder:
         headers: dict[str, Any] = {}
         restws = res.restws and self.endpoint.response_style == "restws"
         status = "200"
-        if op.kind == "operation" and op.name == "retrieve":
+        declared = op.controller.extra.get("returns")
+        if declared is not None:
+            schema = declared
+        elif op.kind == "operation" and op.name == "retrieve":
             schema = row
         elif (op.kind == "operation" and op.name == "index") or op.kind == "relationship":
             schema = self.list_schema(res)

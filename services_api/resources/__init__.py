@@ -161,14 +161,23 @@ def operation(
     args: list[Arg] | tuple[Arg, ...] | None = None,
     access: Callable[..., bool] | str | None = None,
     versions: dict[str, dict[str, Any]] | None = None,
+    returns: dict[str, Any] | None = None,
 ) -> Callable:
-    """Declare one of the CRUD operations; ``name`` defaults to the method name."""
+    """Declare one of the CRUD operations; ``name`` defaults to the method name.
+
+    ``returns`` (every decorator takes it) is the JSON Schema of the result, for the OpenAPI
+    document; without it the result is documented from the resource's row schema, or as any
+    JSON value."""
     if name is not None and name not in OPERATIONS:
         raise ValueError(f"Unknown operation {name!r}; use one of {', '.join(OPERATIONS)}.")
-    return _declare("operation", name, args, access, versions)
+    return _declare("operation", name, args, access, versions, **_returns(returns))
 
 
-def action(name=None, *, args=None, access=None, versions=None) -> Callable:
+def _returns(schema: dict[str, Any] | None) -> dict[str, Any]:
+    return {} if schema is None else {"returns": schema}
+
+
+def action(name=None, *, args=None, access=None, versions=None, returns=None) -> Callable:
     """Declare an action: ``POST <resource>/<name>``.
 
     ``versions`` declares Drupal resource API versions beyond 1.0 (the declaration itself):
@@ -176,17 +185,17 @@ def action(name=None, *, args=None, access=None, versions=None) -> Callable:
     method called. A client picks one with the ``services_<resource>_<name>_version`` header,
     an endpoint with its ``api_versions`` setting; see ``Controller.for_version``.
     """
-    return _declare("action", name, args, access, versions)
+    return _declare("action", name, args, access, versions, **_returns(returns))
 
 
-def targeted_action(name=None, *, args=None, access=None, versions=None) -> Callable:
+def targeted_action(name=None, *, args=None, access=None, versions=None, returns=None) -> Callable:
     """Declare a targeted action: ``POST <resource>/<id>/<name>``."""
-    return _declare("targeted_action", name, args, access, versions)
+    return _declare("targeted_action", name, args, access, versions, **_returns(returns))
 
 
-def relationship(name=None, *, args=None, access=None, versions=None) -> Callable:
+def relationship(name=None, *, args=None, access=None, versions=None, returns=None) -> Callable:
     """Declare a relationship: ``GET <resource>/<id>/<name>``."""
-    return _declare("relationship", name, args, access, versions)
+    return _declare("relationship", name, args, access, versions, **_returns(returns))
 
 
 class Resource:
