@@ -269,16 +269,19 @@ class QuerySpec:
             q &= any_of
         return q
 
-    def apply(self, queryset: QuerySet) -> QuerySet:
-        """``queryset`` filtered and ordered (not sliced). Filters across a to-many relation
-        run in a ``pk IN (subquery)`` so rows are not repeated."""
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` filtered (not ordered). Filters across a to-many relation run in a
+        ``pk IN (subquery)`` so rows are not repeated."""
         if self.filters or self.search:
             condition = self.condition()
             if any(item.column.multi for item in self.filters):
-                queryset = queryset.filter(pk__in=queryset.filter(condition).values("pk"))
-            else:
-                queryset = queryset.filter(condition)
-        return queryset.order_by(*self.ordering)
+                return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+            return queryset.filter(condition)
+        return queryset
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` filtered and ordered (not sliced)."""
+        return self.filter(queryset).order_by(*self.ordering)
 
 
 # -- values ----------------------------------------------------------------------------------

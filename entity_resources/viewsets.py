@@ -28,10 +28,10 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from .drf import GrammarFilterBackend, GrammarPagination
 from .exceptions import EntityError
-from .grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageSize
+from .grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .limits import MAX_NESTING_DEPTH
-from .listing import build_listing
 from .options import ResourceOptions
 from .permissions import EntityPermission
 from .plan import RenderContext
@@ -86,8 +86,8 @@ class EntityViewSet(viewsets.ModelViewSet):
     processor: str | None = None
     page_size = DEFAULT_PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
-    pagination_class = None
-    filter_backends: list = []
+    pagination_class = GrammarPagination
+    filter_backends: list = [GrammarFilterBackend]
 
     def get_permissions(self):
         classes = self.entity_options.permission_classes or [EntityPermission]
@@ -122,15 +122,9 @@ class EntityViewSet(viewsets.ModelViewSet):
         return RenderContext(uri_builder=uri)
 
     def list(self, request, *args, **kwargs):
-        page = build_listing(
-            self.entity_options,
-            nested_query(request.query_params),
-            request,
-            self.get_render_context(),
-            page_size=PageSize(self.page_size, self.max_page_size),
-            processor=self.processor,
-        )
-        return Response(page.rows)
+        """DRF's hooks: the grammar filters, the paginator reads ``values()`` rows."""
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request, *args, **kwargs):
         row = retrieve_row(

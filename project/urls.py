@@ -4,11 +4,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from rest_framework import routers
 
+from entity_resources.viewsets import register_viewsets
 from project.demo import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The public DRF viewsets (DRF's router, browsable API, filter and pagination hooks).
+    path("rest/", include((register_viewsets(routers.DefaultRouter()).urls, "rest"))),
     # Uploaded files (the file resource's uri_full) while developing; a real site lets its
     # web server or storage serve them. ``static()`` adds nothing unless DEBUG is on.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

@@ -1,15 +1,13 @@
-"""URLconf of the viewset tests: the demo's URLs plus a DRF router over the entity viewsets."""
+"""URLconf of the viewset tests: the demo's URLs (with ``/rest/``) plus subclassed viewsets."""
 
 from django.urls import include, path
 from rest_framework import routers
 
-from entity_resources.viewsets import register_viewsets, viewset_for
+from entity_resources.viewsets import viewset_for
 from project.demo.models import Article
 from services_api.auth.authentication import SessionAuthentication
 from services_api.auth.tokens import ApiKeyAuthentication, BearerAuthentication
 from tests.testapp.models import Widget
-
-router = register_viewsets(routers.DefaultRouter())
 
 
 class GenericArticleViewSet(viewset_for(Article)):
@@ -36,7 +34,6 @@ custom.register("token_widget", TokenWidgetViewSet, basename="token_widget")
 custom.register("session_widget", SessionWidgetViewSet, basename="session_widget")
 
 urlpatterns = [
-    path("rest/", include((router.urls, "rest"), namespace="rest")),
     path("custom/", include(custom.urls)),
     path("", include("project.urls")),
 ]

@@ -22,12 +22,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.utils import formatting
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from entity_resources.drf import filter_form_html, filters_modal
 from services_api.auth.authentication import csrf_token
 
 WRITE_METHODS = ("POST", "PUT", "DELETE")
@@ -127,61 +128,8 @@ class ServicesBrowsableAPIRenderer(BrowsableAPIRenderer):
         vocabulary = ctx.resource.query_vocabulary()
         if vocabulary is None:
             return None
-        query = ctx.query
-
-        def current(key: str, name: str) -> str:
-            value = query.get(key)
-            value = value.get(name) if isinstance(value, dict) else None
-            return value if isinstance(value, str) else ""
-
-        def text(value: Any) -> str:
-            return value if isinstance(value, str) else ""
-
-        rows = format_html_join(
-            "",
-            '<div class="form-group"><label>{}</label>'
-            '<input class="form-control" name="parameters[{}]" value="{}"></div>',
-            ((name, name, current("parameters", name)) for name in vocabulary.filters),
-        )
-        sort_options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (name, mark_safe(" selected") if text(query.get("sort")) == name else "", name)
-                for name in vocabulary.sorts
-            ),
-        )
-        desc = text(query.get("direction")).upper() == "DESC"
-        form = format_html(
-            '<form method="get" action="{}">'
-            '<input type="hidden" name="format" value="api">{}'
-            '<div class="form-group"><label>sort</label><select class="form-control" name="sort">'
-            '<option value=""></option>{}</select></div>'
-            '<div class="form-group"><label>direction</label>'
-            '<select class="form-control" name="direction"><option>ASC</option>'
-            "<option{}>DESC</option></select></div>"
-            '<div class="form-group"><label>fields</label>'
-            '<input class="form-control" name="fields" value="{}"></div>'
-            '<div class="form-group"><label>pagesize</label>'
-            '<input class="form-control" name="pagesize" value="{}"></div>'
-            '<button class="btn btn-primary" type="submit">Apply</button></form>',
-            request._request.path,
-            rows,
-            sort_options,
-            mark_safe(" selected") if desc else "",
-            text(query.get("fields")),
-            text(query.get("pagesize")),
-        )
-        # DRF's page opens ``#filtersModal`` from its Filters button (filters/base.html).
-        return format_html(
-            '<div class="modal fade" id="filtersModal" tabindex="-1" role="dialog" '
-            'aria-labelledby="filtersTitle" aria-hidden="true"><div class="modal-dialog">'
-            '<div class="modal-content"><div class="modal-header">'
-            '<button type="button" class="close" data-dismiss="modal" aria-label="Close">'
-            '<span aria-hidden="true">&times;</span></button>'
-            '<h4 class="modal-title" id="filtersTitle">Filters</h4></div>'
-            '<div class="modal-body">{}</div></div></div></div>',
-            form,
+        return filters_modal(
+            filter_form_html(vocabulary, ctx.query, request._request.path, format="api")
         )
 
     def get_pager(self, data: Any, view: Any, request: Any, response: Any) -> Pager | None:
