@@ -8,11 +8,17 @@ from rest_framework import routers
 
 from entity_resources.viewsets import register_viewsets
 from project.demo import views
+from services_api.drf.user import UserViewSet
+
+# The public DRF viewsets: one per registered model, plus the user actions (login, logout,
+# register, token) sharing the Services user resource's implementation.
+rest = register_viewsets(routers.DefaultRouter())
+rest.register("user", UserViewSet, basename="user")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The public DRF viewsets (DRF's router, browsable API, filter and pagination hooks).
-    path("rest/", include((register_viewsets(routers.DefaultRouter()).urls, "rest"))),
+    path("rest/", include((rest.urls, "rest"))),
     # Uploaded files (the file resource's uri_full) while developing; a real site lets its
     # web server or storage serve them. ``static()`` adds nothing unless DEBUG is on.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
