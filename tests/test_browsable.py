@@ -32,8 +32,8 @@ def test_missing_entity_is_a_browsable_404(client, api):
 
 
 def test_anonymous_user_retrieve_with_a_browsers_accept(client, api, django_user_model):
-    django_user_model.objects.create_user("bob", "b@example.com", "pw")
-    response = client.get("/brw/user/1", HTTP_ACCEPT=BROWSER_ACCEPT)
+    bob = django_user_model.objects.create_user("bob", "b@example.com", "pw")
+    response = client.get(f"/brw/user/{bob.pk}", HTTP_ACCEPT=BROWSER_ACCEPT)
     assert response.status_code in (401, 403), response.content[:3000]
     assert b"HTTP 40" in response.content
 
