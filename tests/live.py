@@ -151,12 +151,14 @@ def _server_process(
     """Start ``command``, wait until ``base`` answers, yield it, stop the process by PID.
 
     The server's Redis database (``CACHE_URL``) is flushed first unless ``flush_cache`` is
-    off: a configuration snapshot left by an earlier run (against another database) must not
-    be served. ``log`` receives the server's stderr (default: kept for the error message).
+    off or the server has a ``CACHE_KEY_PREFIX`` of its own: a configuration snapshot left by
+    an earlier run (against another database) must not be served. ``log`` receives the server's stderr (default: kept for the error message).
     ``on_start`` is called with the server's PID (gunicorn: the master's, to find its workers).
     """
     cache_url = env.get("CACHE_URL", "")
-    if flush_cache and cache_url.startswith("redis"):
+    # A server with a key prefix of its own (``server_env`` gives each one) cannot meet an
+    # earlier run's keys, and flushing would pull sessions from under a concurrent run.
+    if flush_cache and cache_url.startswith("redis") and not env.get("CACHE_KEY_PREFIX"):
         import redis
 
         redis.Redis.from_url(cache_url).flushdb()
