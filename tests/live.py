@@ -152,8 +152,9 @@ def _server_process(
 
     The server's Redis database (``CACHE_URL``) is flushed first unless ``flush_cache`` is
     off or the server has a ``CACHE_KEY_PREFIX`` of its own: a configuration snapshot left by
-    an earlier run (against another database) must not be served. ``log`` receives the server's stderr (default: kept for the error message).
-    ``on_start`` is called with the server's PID (gunicorn: the master's, to find its workers).
+    an earlier run (against another database) must not be served. ``log`` receives the
+    server's stderr (default: kept for the error message). ``on_start`` is called with the
+    server's PID (gunicorn: the master's, to find its workers).
     """
     cache_url = env.get("CACHE_URL", "")
     # A server with a key prefix of its own (``server_env`` gives each one) cannot meet an
