@@ -149,6 +149,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+REST_FRAMEWORK = {
+    # DRF views (the /rest/ viewsets) answer an outage of the database or of the cache holding
+    # the sessions 503 + Retry-After, as the Services endpoints do, instead of a 500.
+    "EXCEPTION_HANDLER": "services_api.drf.errors.exception_handler",
+}
+
 SERVICES_API = {
     # CiviCRM's site key, required with every API key (and by civicrm/login): the
     # CIVICRM_SITE_KEY environment variable, else generated into .civicrm-site-key.

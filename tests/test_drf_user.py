@@ -77,3 +77,21 @@ def test_register_creates_the_account(client, django_user_model):
     )
     assert taken.status_code == 406
     assert django_user_model.objects.filter(username="carol").count() == 1
+
+
+def test_login_throttle_keeps_retry_after(client, alice):
+    for _ in range(5):
+        wrong = client.post(
+            "/rest/user/login/",
+            {"username": "alice", "password": "nope"},
+            content_type="application/json",
+        )
+        assert wrong.status_code == 401
+    blocked = client.post(
+        "/rest/user/login/",
+        {"username": "alice", "password": "demo"},
+        content_type="application/json",
+    )
+    assert blocked.status_code == 429
+    assert blocked.json() == {"detail": "Too many login attempts. Try again later."}
+    assert 0 < int(blocked["Retry-After"]) <= 3600

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 from django.db.backends import utils as db_utils
 
+from project.demo.models import Article
 from tests.entity_helpers import basic, make_data
 
 MESSAGE = "Service Unavailable: try again later."
@@ -30,17 +31,24 @@ def data(db):
 
 
 @contextmanager
-def database_down():
-    """Every SQL statement fails as when PostgreSQL restarts, until the block ends."""
+def database_down(*, writes_only: bool = False):
+    """Every SQL statement fails as when PostgreSQL restarts, until the block ends;
+    ``writes_only``: only INSERT/UPDATE/DELETE (the outage begins during a write)."""
+    originals = {name: getattr(db_utils.CursorWrapper, name) for name in ("execute", "executemany")}
 
-    def fail(*args, **kwargs):
-        raise OperationalError(
-            "terminating connection due to administrator command\nSSL SYSCALL error: EOF"
-        )
+    def failing(name):
+        def fail(self, sql, *args, **kwargs):
+            if writes_only and not sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+                return originals[name](self, sql, *args, **kwargs)
+            raise OperationalError(
+                "terminating connection due to administrator command\nSSL SYSCALL error: EOF"
+            )
+
+        return fail
 
     patch = MonkeyPatch()
-    for name in ("execute", "executemany"):
-        patch.setattr(db_utils.CursorWrapper, name, fail)
+    for name in originals:
+        patch.setattr(db_utils.CursorWrapper, name, failing(name))
     try:
         yield
     finally:
@@ -114,6 +122,71 @@ def test_problem_style_endpoint_answers_problem_json(client, make_endpoint, db):
     assert response["Retry-After"] == "5"
 
 
+# -- The public DRF viewsets (/rest/) ---------------------------------------------------------
+
+REST = "/rest/entity_article/"
+
+
+def assert_rest_unavailable(response, caplog, content_type="application/json"):
+    """503, Retry-After, DRF's body shape, and one warning line without a traceback."""
+    assert response.status_code == 503, response.content[:200]
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith(content_type)
+    if content_type == "application/json":
+        assert response.json() == {"detail": MESSAGE}
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.getMessage(), r.exc_info) for r in records] == [
+        (
+            "services_api",
+            "Service unavailable: OperationalError: "
+            "terminating connection due to administrator command",
+            None,
+        )
+    ]
+
+
+def test_rest_list_and_retrieve_during_an_outage(client, data, caplog):
+    item = f"{REST}{data.articles[0].pk}/"
+    for url in (REST, item):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING), database_down():
+            response = client.get(url)
+        assert_rest_unavailable(response, caplog)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), database_down():
+        page = client.get(item, HTTP_ACCEPT="text/html")  # DRF's browsable API
+    assert_rest_unavailable(page, caplog, "text/html")
+    assert MESSAGE.encode() in page.content
+    assert client.get(item).json()["title"] == "Alpha river"  # recovered by itself
+
+
+def test_rest_write_during_an_outage_writes_nothing(client, data, caplog):
+    before = Article.objects.count()
+    payload = {"title": "During the outage", "author": data.alice.pk}
+    with caplog.at_level(logging.WARNING), database_down(writes_only=True):
+        response = client.post(REST, payload, content_type="application/json", **basic(data.staff))
+    assert_rest_unavailable(response, caplog)
+    assert Article.objects.count() == before
+    item = f"{REST}{data.articles[0].pk}/"
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), database_down(writes_only=True):
+        response = client.patch(
+            item, {"title": "Patched"}, content_type="application/json", **basic(data.staff)
+        )
+    assert_rest_unavailable(response, caplog)
+    assert Article.objects.get(pk=data.articles[0].pk).title == "Alpha river"
+
+
+def test_rest_user_login_during_an_outage(client, data, caplog):
+    with caplog.at_level(logging.WARNING), database_down():
+        response = client.post(
+            "/rest/user/login/",
+            {"username": "alice", "password": "secret-pass"},
+            content_type="application/json",
+        )
+    assert_rest_unavailable(response, caplog)
+
+
 # -- Redis down ------------------------------------------------------------------------------
 
 
@@ -172,6 +245,14 @@ def test_redis_down_with_sessions_in_redis_is_503(client, data, redis_down, sett
     )
     assert_unavailable(login)
     assert get_user_model().objects.filter(username="alice").exists()
+    rest_login = client.post(
+        "/rest/user/login/",
+        {"username": "alice", "password": "secret-pass"},
+        content_type="application/json",
+    )
+    assert rest_login.status_code == 503
+    assert rest_login["Retry-After"] == "5"
+    assert rest_login.json() == {"detail": MESSAGE}
 
 
 def test_redis_down_endpoint_throttles_go_unthrottled(client, make_endpoint, redis_down, caplog):

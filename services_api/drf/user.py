@@ -11,7 +11,9 @@ the ``uri`` of a new account) comes from the endpoint named ``endpoint_name``::
 
 Errors are DRF's: ``ServicesError`` is an ``APIException``, so the answer is
 ``{"detail": message}`` with the Services status (401 wrong password, 406 already logged in,
-406 validation with ``form_errors``...).
+406 validation with ``form_errors``...) and its headers; an outage (database, session cache)
+is ``503`` with ``Retry-After`` (``services_api.drf.errors.exception_handler``, whatever the
+project's ``REST_FRAMEWORK`` says).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from services_api.auth.authentication import SessionAuthentication
+from services_api.drf.errors import exception_handler
 from services_api.endpoints.snapshot import get_snapshot
 from services_api.resources import arguments, registry
 from services_api.resources.results import Result
@@ -41,6 +44,9 @@ class UserViewSet(viewsets.ViewSet):
     endpoint_name = "api"
     authentication_classes = [SessionAuthentication]
     permission_classes: list = []
+
+    def get_exception_handler(self):
+        return exception_handler
 
     def _context(self, request: Any, name: str) -> Any:
         from services_api.server.dispatch import RequestContext

@@ -256,6 +256,12 @@ def error_response(
         context = {**(renderer_context or {}), "response": response}
         response.content = renderer.render(error.data, media_type, context)
     response.reason_phrase = reason_phrase(status, error.message, style)
+    return finish_response(response, error)
+
+
+def finish_response(response: HttpResponse, error: ServicesError) -> HttpResponse:
+    """Add ``error``'s headers to ``response`` (any server's answer to it, e.g. DRF's) and,
+    for an error already logged (an outage), keep Django from logging the response again."""
     for name, value in error.headers.items():
         response[name] = value
     if error.logged:
@@ -307,6 +313,7 @@ __all__ = [
     "entity_error",
     "error_response",
     "exception_response",
+    "finish_response",
     "is_cache_unavailable",
     "is_unavailable",
     "reason_phrase",
