@@ -1,4 +1,5 @@
-"""Expose Django models as Services Entity-style resources.
+"""Expose Django models as entity resources: registry, column schema, query grammar, reads,
+writes, permissions and DRF integration, with no knowledge of the server in front of them.
 
 Public API::
 

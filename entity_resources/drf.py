@@ -9,7 +9,7 @@ The public viewsets (``entity_resources.viewsets``) set ``filter_backends =
   ``grammar.parse_query`` over the registration's ``Vocabulary`` (once per request, kept on
   the request), filters the queryset with it, documents the parameters for schema generators
   (``get_schema_operation_parameters``) and renders the browsable API's Filters form
-  (``to_html``, the same ``filter_form_html`` the Services endpoints' page uses);
+  (``to_html``, the same ``filter_form_html`` other servers' pages use);
 * ``GrammarPagination`` reads the page with ``listing.read_page`` (``values()`` rows, one
   query, keyset cursors) from the filtered queryset and answers the rows with ``Link``
   headers (``rel="next"``/``rel="prev"``); the page-size policy is the viewset's ``PageSize``.

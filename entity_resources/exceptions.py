@@ -3,7 +3,7 @@
 ``EntityError`` and its subclasses are DRF ``APIException``s: a DRF view (the public viewsets,
 or a host project's own view calling these functions) answers them with their status and
 ``{"detail": message}`` (validation: ``{"form_errors": ...}``) through DRF's own exception
-handler, with no translation step. Other servers (the Services endpoints) read ``status``,
+handler, with no translation step. Other servers (a host's own endpoints) read ``status``,
 ``message`` and ``data`` and shape the answer their own way.
 """
 
@@ -44,7 +44,7 @@ class EntityError(APIException):
 class QueryError(EntityError):
     """A bad index query (``entity_resources.grammar``); ``parameter`` names the query parameter
     as the client wrote it (``page``, ``parameters[created][gte]``), ``reason`` says what is
-    wrong in a sentence that also reads well after Drupal's "Invalid query provided" prefix
+    wrong in a sentence that also reads well after an "Invalid query provided" prefix
     (``detail`` is DRF's: the message)."""
 
     def __init__(self, parameter: str, message: str, reason: str) -> None:

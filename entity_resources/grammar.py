@@ -1,6 +1,6 @@
 """The one query grammar: an index request's query -> one typed ``QuerySpec``.
 
-Every listing (the ``entity_*`` resources, the Services-core-style resources, the ``user``
+Every listing (the entity resources, the core-style resources built on them, a ``user``
 resource, the DRF viewsets) parses its query here, so the same parameter gets the same answer
 everywhere. The query is the PHP-bracket-parsed dictionary (``parameters[status]=1`` ->
 ``{"parameters": {"status": "1"}}``); what names a resource accepts comes from its
@@ -10,22 +10,22 @@ Accepted (docs/query.md has the full table and the decisions behind it):
 
 - ``parameters[x]=v``: ``x = v``; a comma list (CSV: double quotes protect commas, spaces kept)
   or a ``[]`` list means ``x IN (...)``.
-- ``options[parameters_op][x]=<SQL operator>`` (Services core: ``=``, ``<>``, ``>``, ``IN``,
-  ``LIKE``, ``BETWEEN``, ``IS NULL``, ...) or ``parameters[x][<lookup>]=v`` (Services Entity
-  style: ``gte``, ``icontains``, ``range``, ...). A vocabulary may restrict the lookups of a
-  column (the registration's ``filter_fields``).
+- ``options[parameters_op][x]=<SQL operator>`` (the core dialect: ``=``, ``<>``, ``>``,
+  ``IN``, ``LIKE``, ``BETWEEN``, ``IS NULL``, ...) or ``parameters[x][<lookup>]=v`` (the
+  entity dialect: ``gte``, ``icontains``, ``range``, ...). A vocabulary may restrict the
+  lookups of a column (the registration's ``filter_fields``).
 - ``options[orderby][x]=ASC|DESC`` and/or ``sort=a,b`` with ``direction=ASC|DESC``.
 - ``fields=a,b`` or ``return[a]=1`` (``*`` or nothing: every column).
 - ``page`` (0-based) and ``pagesize`` (whole numbers read by ``limits.parse_int``; an empty
   value is the default); a ``pagesize`` above the ``PageSize`` maximum is silently capped
-  (Drupal, spec §9/§10).
+  (spec §9/§10).
 - ``cursor`` (keyset pages), ``search`` (when the vocabulary has search columns), and plain
   ``?x=v`` filters when the caller enables them.
 
 Errors are ``QueryError``s naming the parameter as the client wrote it: ``UnknownParameter``
 (406) for a name the resource does not have, ``InvalidFilter`` (400; a bad operator or value in
 ``parameters``/``options``) and ``BadParameter`` (400; a malformed page, pagesize, cursor,
-direction, ``fields`` ... ). The Services side turns them into its dialect's status lines.
+direction, ``fields`` ... ). A server turns them into its own dialect's status lines.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ TEXT_LOOKUPS = frozenset(
     {"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"}
 )
 
-#: ``options[parameters_op][x]`` (Services core, spec §9) -> (lookup, negated). ``=`` with
+#: ``options[parameters_op][x]`` (core dialect, spec §9) -> (lookup, negated). ``=`` with
 #: several values is ``in``; ``IS NULL`` takes no value.
 SQL_OPERATORS: dict[str, tuple[str, bool]] = {
     "=": ("exact", False),
@@ -194,7 +194,7 @@ class Vocabulary:
 @dataclass(frozen=True)
 class PageSize:
     """The one page-size policy: ``pagesize`` defaults to ``default`` and anything above
-    ``maximum`` is silently capped (Drupal's rule, spec §9/§10), never refused."""
+    ``maximum`` is silently capped (spec §9/§10), never refused."""
 
     default: int = DEFAULT_PAGE_SIZE
     maximum: int = MAX_PAGE_SIZE
@@ -297,7 +297,7 @@ def page_number(query: Mapping[str, Any], page_size: int) -> int:
 
 
 def split_csv(text: str) -> list[str]:
-    """Drupal's ``services_str_getcsv``: comma-separated, double quotes protect commas, spaces
+    """PHP-style CSV (spec §9): comma-separated, double quotes protect commas, spaces
     after a comma are part of the value."""
     if "," not in text and '"' not in text:
         return [text]
@@ -326,8 +326,9 @@ def parse_value(column: QueryColumn, text: str) -> Any:
     """``text`` as a value of ``column`` (``ValueError``/``ValidationError`` when it is not one).
 
     Booleans are ``1``/``0``/``true``/``false``/``on``/``off``/``yes``/``no``; date-times Unix
-    timestamps (Drupal stores them so) or ISO 8601 (``2024-01-01``, ``...T00:00:00Z``; naive is
-    UTC); integers must fit the column (no overflow reaches the database).
+    timestamps (as PHP applications store them) or ISO 8601 (``2024-01-01``,
+    ``...T00:00:00Z``; naive is UTC); integers must fit the column (no overflow reaches the
+    database).
     """
     target = _target(column.field)
     if isinstance(target, models.BooleanField):
@@ -355,9 +356,9 @@ def parse_value(column: QueryColumn, text: str) -> Any:
 
 class Like(Lookup):
     """SQL ``LIKE`` with the client's own ``%``/``_`` wildcards (``\\`` escapes), case-insensitive
-    as Drupal's is on MySQL (collation) and PostgreSQL (``ILIKE``)."""
+    as the reference implementation's is on MySQL (collation) and PostgreSQL (``ILIKE``)."""
 
-    lookup_name = "services_like"
+    lookup_name = "client_like"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -3,8 +3,9 @@
 A listing is only as fast as its ``ORDER BY``: without an index delivering rows in that order
 the database reads and sorts every visible row for every page. ``entity_resources.W003``
 (``checks.py``) uses ``unserved_orderings`` to name each ordering a registration lists by (its
-default ordering, its core-style default ordering, each ``sort_fields`` entry) that no index of
-the model can serve, with the ``Meta.indexes`` line that would.
+default ordering, each ``sort_fields`` entry, and the orders other apps list it in, added with
+``add_ordering_source``) that no index of the model can serve, with the ``Meta.indexes`` line
+that would.
 
 An index serves an ordering ``k1, ..., kn, pk`` when, after skipping the columns the listing's
 filter pins to one value (``status = true`` for anonymous visitors), its columns are
@@ -17,7 +18,7 @@ model has ``Meta.ordering``) are joins that no index of this table can serve.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -262,13 +263,25 @@ def index_line(index: models.Index) -> str:
     return f'models.Index(fields=[{fields}], name="{index.name}")'
 
 
+#: ``(source, ordering)`` pairs of a registration that another app lists rows in.
+OrderingSource = Callable[[ResourceOptions], Iterable[tuple[str, list[str]]]]
+_ORDERING_SOURCES: list[OrderingSource] = []
+
+
+def add_ordering_source(source: OrderingSource) -> None:
+    """Have ``W003`` also check the orders ``source(options)`` names for a registration (an app
+    that serves the registration elsewhere, in an order of its own). Adding twice adds once."""
+    if source not in _ORDERING_SOURCES:
+        _ORDERING_SOURCES.append(source)
+
+
 def listed_orderings(options: ResourceOptions) -> list[tuple[str, list[str]]]:
     """``(source, ordering)`` of every order a registration lists rows in."""
     found = [("default ordering", options.default_ordering())]
-    if options.core_name:
-        core = options.core_default_ordering()
-        if core != found[0][1]:
-            found.append(("core_ordering", core))
+    for source in _ORDERING_SOURCES:
+        for name, ordering in source(options):
+            if all(ordering != known for _, known in found):
+                found.append((name, list(ordering)))
     for name in options.sort_fields:
         path = name.replace(".", "__")
         found.append((f"sort_fields entry {name!r}", options.total_ordering([path])))
@@ -298,6 +311,8 @@ def unserved_orderings(options: ResourceOptions) -> list[Unserved]:
 
 __all__ = [
     "KnownIndex",
+    "OrderingSource",
+    "add_ordering_source",
     "Unserved",
     "index_line",
     "known_indexes",

@@ -7,7 +7,7 @@ digits, and within the range a 64-bit database column holds. ``parse_int`` is th
 named query parameter, raising ``BadParameter`` (400 naming it).
 
 The limits are constants, not settings: they are what databases and Python can take, not a
-policy. ``MAX_NESTING_DEPTH`` is the default of the Services setting of the same name, which
+policy. ``MAX_NESTING_DEPTH`` is the default of the server setting of the same name, which
 bounds query strings and bodies alike; the DRF viewsets use this default.
 """
 
@@ -64,8 +64,8 @@ def parse_int(
 ) -> int:
     """The whole number ``query[name]``; ``default`` when absent or empty; else ``BadParameter``.
 
-    With ``cap`` a well-formed number above ``maximum`` (however long) is ``maximum`` (Drupal
-    caps ``pagesize`` silently). ``parse_int(query, "page", 0)``;
+    With ``cap`` a well-formed number above ``maximum`` (however long) is ``maximum`` (the
+    spec caps ``pagesize`` silently). ``parse_int(query, "page", 0)``;
     ``parse_int(query, "pagesize", 20, minimum=1, maximum=100, cap=True)``.
     """
     raw = query.get(name)

@@ -24,7 +24,7 @@ Public for host code and benchmarks::
         )
 
 Over HTTP the same is ``GET /api/entity_article.json?pagesize=100&cursor=`` and following the
-``Link: <...>; rel="next"`` header (services style) or the envelope's ``next`` (restws style).
+``Link: <...>; rel="next"`` header (plain lists) or the envelope's ``next`` (the envelope style).
 """
 
 from __future__ import annotations

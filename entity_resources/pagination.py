@@ -1,6 +1,6 @@
-"""Pagination styles: page numbers with an optional count, the RESTWS envelope, keyset cursors.
+"""Pagination styles: page numbers with an optional count, the list envelope, keyset cursors.
 
-* Page numbers (Drupal): ``page`` is 0-based, ``offset = page * pagesize``.
+* Page numbers: ``page`` is 0-based, ``offset = page * pagesize``.
 * Counting a big table is the slow part of a listing, so the count is a mode: ``exact``
   (``COUNT(*)``), ``estimated`` (PostgreSQL's planner statistics, ``None`` elsewhere falls back
   to exact) or ``none``.

@@ -52,7 +52,7 @@ def has_operation_permission(options: ResourceOptions, user: Any, operation: str
     return user.has_perm(_perm(options, codename))
 
 
-#: Services operation -> the DRF viewset action ``permission_classes`` expect.
+#: Resource operation -> the DRF viewset action ``permission_classes`` expect.
 DRF_ACTIONS = {
     "index": "list",
     "retrieve": "retrieve",

@@ -1,8 +1,8 @@
 """Field plans: for each exposed field, how it is read (``values()`` key) and what it refers to.
 
 A plan is computed once per (registration, registry version, render context) and cached, so the
-per-request work is a dictionary lookup. ``entity_resources`` knows nothing of the Services
-server: everything it needs from it (absolute URIs, where a user's uuid lives) comes in a
+per-request work is a dictionary lookup. ``entity_resources`` knows nothing of the server
+in front of it: everything it needs from it (absolute URIs, where a user's uuid lives) comes in a
 ``RenderContext``.
 """
 

@@ -1,6 +1,6 @@
 """Processors: turn ``values()`` rows into the dictionaries a resource answers with.
 
-Two processors, as in Services Entity:
+Two processors:
 
 ``generic``
     The model's own field names with raw values, as Django stores them: a foreign key is the

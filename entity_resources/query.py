@@ -5,7 +5,7 @@ uuids joined in the same query: ``author__demo_profile__uuid``), one query per r
 many-to-many field over its through table for the page's ids (the related uuid joined in), and,
 when asked for, one ``COUNT``. No model instance is made on the read path.
 
-Public functions (used by the Services adapter, the public viewsets, and the core-style
+Public functions (used by the server adapters, the public viewsets, and the core-style
 resources built on top):
 
 - ``base_queryset(options, request)``: default manager + ``queryset_hook``.

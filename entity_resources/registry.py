@@ -62,11 +62,9 @@ class ResourceSite:
                 raise AlreadyRegistered(f"The model {model.__name__} is already registered.")
             resource_options = options_class(model, **options)
             for other in self._registry.values():
-                taken = {other.resource_name, other.core_name} - {None}
-                mine = {resource_options.resource_name, resource_options.core_name} - {None}
-                if taken & mine:
+                if other.resource_name == resource_options.resource_name:
                     raise ImproperlyConfigured(
-                        f"Resource name {sorted(taken & mine)[0]!r} of {model._meta.label} "
+                        f"Resource name {other.resource_name!r} of {model._meta.label} "
                         f"is already used by {other.opts.label}."
                     )
             self._registry[model] = resource_options

@@ -2,7 +2,7 @@
 
 ``viewset_for(Article)`` returns an ``EntityViewSet`` subclass (cached per registry version)
 that a host project can route with a DRF router, subclass or wrap; it renders in DRF's
-browsable API. It reads and writes through the same functions as the Services endpoints
+browsable API. It reads and writes through the same functions as other servers' endpoints
 (``listing.build_listing``, ``query.retrieve_row``, ``writing.*``), so both paths answer the same
 rows::
 
@@ -10,8 +10,8 @@ rows::
     entity_resources.viewsets.register_viewsets(router)
     urlpatterns = [path("rest/", include(router.urls))]
 
-Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on the Services
-endpoint, PHP bracket syntax in the query string); create answers 201 with the saved row(s);
+Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on other
+endpoints, PHP bracket syntax in the query string); create answers 201 with the saved row(s);
 update the saved row; delete 204. Client errors keep their status (406 unknown parameter,
 400 bad value, 404 missing entity, 403 object hook) with ``{"detail": message}`` (validation:
 ``{"form_errors": ...}``): ``EntityError`` is a DRF ``APIException``, so DRF's own exception
@@ -45,7 +45,7 @@ def nested_query(querydict: Any) -> dict[str, Any]:
     """``parameters[created][gte]=x`` query keys as nested dicts (``a[]`` as lists), last wins.
 
     Keys nested deeper than ``MAX_NESTING_DEPTH`` (the top-level dict counting as one, as
-    for the Services endpoints' query strings and bodies) are a 400.
+    for other endpoints' query strings and bodies) are a 400.
     """
     out: dict[str, Any] = {}
     for key in querydict:

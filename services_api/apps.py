@@ -16,8 +16,10 @@ class ServicesApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from entity_resources.indexes import add_ordering_source
         from services_api import checks as services_checks
         from services_api.drupal import register_drupal_resources
+        from services_api.drupal.registration import core_orderings
         from services_api.endpoints import signals
         from services_api.resources import autodiscover, registry
         from services_api.settings import reload_settings
@@ -26,5 +28,6 @@ class ServicesApiConfig(AppConfig):
         signals.connect()
         for check in services_checks.CHECKS:
             checks.register(check, checks.Tags.compatibility)
+        add_ordering_source(core_orderings)  # entity_resources.W003 checks node's order too
         register_drupal_resources(registry)
         autodiscover()

@@ -86,5 +86,16 @@ def _check_files_and_bulk() -> list[checks.CheckMessage]:
     return errors
 
 
+def check_core_names(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Every resource name is unique: an entity registration made after a core-style one of
+    the same name (``register_core`` checks the other order when it is called)."""
+    from services_api.drupal.registration import name_clashes
+
+    return [
+        checks.Error(message, hint="Rename one of the two resources.", id="services_api.E006")
+        for message in name_clashes()
+    ]
+
+
 #: The checks ``ServicesApiConfig.ready()`` registers (tagged ``compatibility``).
-CHECKS = (check_settings,)
+CHECKS = (check_settings, check_core_names)

@@ -259,32 +259,20 @@ def test_count_all_with_an_xml_body(client, data):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"core_field_arrays": {"body": None}}, "only applies to a core-style resource"),
-        (
-            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"nope": None}},
-            "'nope' is not a column",
-        ),
-        (
-            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"article": None}},
-            "must be a plain stored field",
-        ),
-        (
-            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"body": "created"}},
-            "must be a CharField",
-        ),
-        (
-            {"core_name": "comment", "id_key": "cid", "core_field_arrays": {"body": "nope"}},
-            "has no field 'nope'",
-        ),
+        ({"field_arrays": {"nope": None}}, "'nope' is not a column"),
+        ({"field_arrays": {"article": None}}, "must be a plain stored field"),
+        ({"field_arrays": {"body": "created"}}, "must be a CharField"),
+        ({"field_arrays": {"body": "nope"}}, "has no field 'nope'"),
+        ({"field_arrays": ["body"]}, "must be a dict of Drupal column -> format field"),
     ],
 )
-def test_core_field_arrays_option_is_validated(options, message):
+def test_field_arrays_option_is_validated(options, message):
     from django.core.exceptions import ImproperlyConfigured
 
-    from entity_resources.options import ResourceOptions
+    from services_api.drupal import CoreOptions
 
     with pytest.raises(ImproperlyConfigured, match=message):
-        ResourceOptions(Comment, **options)
+        CoreOptions(Comment, name="comment", id_key="cid", **options)
 
 
 # -- what DrupalGap's node page reads ----------------------------------------------------------

@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import entity_resources
 from entity_resources.options import ResourceOptions
 from project.demo.models import Article, Comment, Tag, Vocabulary
+from services_api.drupal import CoreOptions
 from services_api.drupal.query import INVALID_QUERY
 from tests.entity_helpers import basic, body, make_data, make_user, send
+from tests.testapp.models import Gadget
 
 pytestmark = pytest.mark.django_db
 
@@ -530,14 +533,53 @@ def test_xml_shapes(client, data):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"core_fields": {"uid": "author"}}, "only applies to a core-style resource"),
-        ({"core_name": "node", "id_key": "nid", "core_fields": {"uid": "nope"}}, "no field"),
-        ({"core_name": "node", "id_key": "nid", "core_fields": {"nid": "title"}}, "id_key"),
-        ({"core_name": "node", "id_key": "nid", "core_fields": {"type": "title"}}, "both"),
-        ({"core_name": "node", "id_key": "nid", "core_ordering": ["-nope"]}, "nope"),
-        ({"core_name": "node", "id_key": "nid", "bundles": {"x": "not callable"}}, "callable"),
+        ({"id_key": "nid"}, "core option 'name': a core-style resource needs a name"),
+        ({"name": "gadget"}, "core option 'id_key': a core-style resource needs an id_key"),
+        ({"name": "node", "id_key": "nid", "columns": {"uid": "nope"}}, "no field"),
+        ({"name": "node", "id_key": "nid", "columns": {"nid": "title"}}, "id_key"),
+        ({"name": "node", "id_key": "nid", "columns": {"type": "title"}}, "both"),
+        ({"name": "node", "id_key": "nid", "ordering": ["-nope"]}, "'ordering':.*'nope'"),
+        ({"name": "node", "id_key": "nid", "bundles": {"x": "not callable"}}, "callable"),
+        ({"name": "node", "id_key": "nid", "colour": "red"}, "Unknown core option"),
     ],
 )
 def test_core_options_are_validated(options, message):
     with pytest.raises(ImproperlyConfigured, match=message):
-        ResourceOptions(Article, **options)
+        CoreOptions(Article, **options)
+
+
+@pytest.mark.parametrize(
+    "option", ["core_name", "id_key", "wrapper", "core_fields", "bundles", "bundle_key"]
+)
+def test_core_options_are_not_entity_options(option):
+    with pytest.raises(ImproperlyConfigured, match="Unknown registration option"):
+        ResourceOptions(Article, **{option: "x"})
+
+
+def test_core_registration_needs_the_entity_registration_and_a_free_name():
+    from services_api.drupal.registration import CoreSite
+
+    site = CoreSite()
+    with pytest.raises(ImproperlyConfigured, match="register the model with entity_resources"):
+        site.register(Gadget, name="gadget", id_key="gid")
+    with pytest.raises(ImproperlyConfigured, match="'entity_article' .* already used by demo"):
+        site.register(Tag, name="entity_article", id_key="tid")
+    site.register(Tag, name="term", id_key="tid")
+    with pytest.raises(ImproperlyConfigured, match="'term' .* already used by demo.Tag"):
+        site.register(Vocabulary, name="term", id_key="vid")
+    with pytest.raises(ImproperlyConfigured, match="already has a core-style resource"):
+        site.register(Tag, name="other", id_key="tid")
+    assert [core.name for core in site] == ["term"]
+
+
+def test_an_entity_name_taken_by_a_core_resource_fails_the_system_check():
+    from services_api.checks import check_core_names
+
+    assert check_core_names() == []
+    entity_resources.register(Gadget, name="node")
+    try:
+        [error] = check_core_names()
+    finally:
+        entity_resources.unregister(Gadget)
+    assert error.id == "services_api.E006"
+    assert "'node' of demo.Article's core-style resource is already used by" in error.msg

@@ -11,6 +11,7 @@ from entity_resources.checks import check_listing_indexes
 from entity_resources.indexes import (
     KnownIndex,
     known_indexes,
+    listed_orderings,
     listing_filters,
     serves,
     unserved_orderings,
@@ -18,6 +19,7 @@ from entity_resources.indexes import (
 from entity_resources.options import ResourceOptions
 from entity_resources.registry import site
 from project.demo.models import Article, Comment, Contact, Enrollment, Tag, Vocabulary
+from services_api.drupal import core_site
 from tests.testapp.models import Widget
 
 
@@ -102,3 +104,17 @@ def test_contact_search_columns_are_indexed():
         assert ((name, False), ("id", False)) in columns
     for name in ("first_name", "last_name", "email", "phone", "city"):
         assert ((name, False),) in columns
+
+
+def test_core_style_orderings_are_checked_through_the_hook():
+    """services_api adds its core-style index orders with ``add_ordering_source``."""
+    orders = dict(listed_orderings(site.get_options(Tag)))
+    core = orders["'taxonomy_term' core-style ordering"]
+    assert core == ["-vocabulary_id", "-weight", "-name", "-id"]
+    core_site.register(Widget, name="widget", id_key="wid", ordering=["-name"])
+    try:
+        messages = [m.msg for m in check_listing_indexes() if m.obj is Widget]
+    finally:
+        core_site.unregister(Widget)
+    assert any("'widget' core-style ordering (order -name, -id)" in m for m in messages)
+    assert not any("core-style" in m.msg for m in check_listing_indexes())

@@ -91,7 +91,7 @@ def test_decorator_rejects_non_options_class():
         ({"sort_fields": ["nope"]}, "option 'sort_fields'"),
         ({"ordering": ["-nope"]}, "option 'ordering'"),
         ({"processor": "fancy"}, "option 'processor'"),
-        ({"core_name": "gadget"}, "needs an id_key"),
+        ({"core_name": "gadget"}, "Unknown registration option"),
         ({"relationships": {"things": "nope"}}, "no reverse relation 'nope'"),
         ({"queryset_hook": 3}, "option 'queryset_hook': must be callable"),
         ({"colour": "red"}, "Unknown registration option"),

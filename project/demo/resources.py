@@ -1,6 +1,7 @@
 """The demo's entity resources, registered exactly as a host project would."""
 
 import entity_resources
+from services_api.drupal import CoreOptions, register_core
 from services_api.drupal.file import FileField, register_file_field
 
 from .feedback import create_trust_referral
@@ -51,13 +52,16 @@ class ArticleResource(entity_resources.ResourceOptions):
     queryset_hook_key = staticmethod(is_authenticated)
     anonymous_read = True
     relationships = {"comments": "comments"}
-    # Core-style ``node`` resource for jDrupal/DrupalGap (docs/core-resources.md): the pk is
-    # ``nid``, the author ``uid``; Warmshowers feedback is created through ``node`` too.
-    core_name = "node"
-    id_key = "nid"
-    wrapper = "node"
-    core_fields = {"uid": "author"}
-    core_field_arrays = {"body": "body_format"}  # {"und": [{"value", "format"}]}
+
+
+@register_core(Article)
+class ArticleNode(CoreOptions):
+    """Core-style ``node`` resource for jDrupal/DrupalGap (docs/core-resources.md): the pk is
+    ``nid``, the author ``uid``; Warmshowers feedback is created through ``node`` too."""
+
+    name, id_key, wrapper = "node", "nid", "node"
+    columns = {"uid": "author"}
+    field_arrays = {"body": "body_format"}  # {"und": [{"value", "format"}]}
     bundles = {"trust_referral": create_trust_referral}
 
 
@@ -70,13 +74,16 @@ class CommentResource(entity_resources.ResourceOptions):
     queryset_hook = staticmethod(published_for_anonymous)
     queryset_hook_key = staticmethod(is_authenticated)
     anonymous_read = True
-    # Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``, and the body as
-    # Drupal's ``comment_body`` field.
-    core_name = "comment"
-    id_key = "cid"
-    wrapper = "comment"
-    core_fields = {"nid": "article", "uid": "author", "comment_body": "body"}
-    core_field_arrays = {"comment_body": "body_format"}
+
+
+@register_core(Comment)
+class CommentCore(CoreOptions):
+    """Core-style ``comment``: ``cid``, the node ``nid``, the author ``uid``, and the body as
+    Drupal's ``comment_body`` field."""
+
+    name, id_key, wrapper = "comment", "cid", "comment"
+    columns = {"nid": "article", "uid": "author", "comment_body": "body"}
+    field_arrays = {"comment_body": "body_format"}
 
 
 @entity_resources.register(Tag)
@@ -85,14 +92,17 @@ class TagResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
-    # Core-style ``taxonomy_term``: ``tid``, the vocabulary ``vid``, the hierarchy ``parent``;
-    # Drupal's default order.
-    core_name = "taxonomy_term"
-    id_key = "tid"
-    wrapper = "term"
-    core_fields = {"vid": "vocabulary"}
+
+
+@register_core(Tag)
+class TagTerm(CoreOptions):
+    """Core-style ``taxonomy_term``: ``tid``, the vocabulary ``vid``, the hierarchy ``parent``;
+    Drupal's default order."""
+
+    name, id_key, wrapper = "taxonomy_term", "tid", "term"
+    columns = {"vid": "vocabulary"}
     # The vid column (not the vocabulary's own Meta.ordering, which would be a join).
-    core_ordering = ["-vocabulary_id", "-weight", "-name"]
+    ordering = ["-vocabulary_id", "-weight", "-name"]
 
 
 @entity_resources.register(Vocabulary)
@@ -101,11 +111,14 @@ class VocabularyResource(entity_resources.ResourceOptions):
     sort_fields = ["name", "weight", "id"]
     read_only_fields = ["uuid"]
     anonymous_read = True
-    # Core-style ``taxonomy_vocabulary``: ``vid``; Drupal's default order.
-    core_name = "taxonomy_vocabulary"
-    id_key = "vid"
-    wrapper = "vocabulary"
-    core_ordering = ["-weight", "-name"]
+
+
+@register_core(Vocabulary)
+class VocabularyCore(CoreOptions):
+    """Core-style ``taxonomy_vocabulary``: ``vid``; Drupal's default order."""
+
+    name, id_key, wrapper = "taxonomy_vocabulary", "vid", "vocabulary"
+    ordering = ["-weight", "-name"]
 
 
 @entity_resources.register(File)
@@ -115,10 +128,14 @@ class FileResource(entity_resources.ResourceOptions):
 
     read_only_fields = ["filename", "uri", "filemime", "filesize", "status", "timestamp", "uid"]
     sort_fields = ["timestamp", "fid"]
-    core_name = "file"
-    id_key = "fid"
-    wrapper = "file"
-    core_ordering = ["-timestamp", "-fid"]
+
+
+@register_core(File)
+class FileCore(CoreOptions):
+    """Drupal's ``file`` resource: ``fid``, newest first."""
+
+    name, id_key, wrapper = "file", "fid", "file"
+    ordering = ["-timestamp", "-fid"]
 
 
 # Articles' ``field_image`` (node/<nid>/attach_file, node/<nid>/files), with the settings of

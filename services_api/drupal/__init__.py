@@ -2,6 +2,9 @@
 ``taxonomy_*`` resources, and the built-in ``user``, ``system`` (spec section 8) and
 ``definition`` (the endpoint's resources, docs/openapi.md) resources.
 
+Public: ``register_core``/``core_site`` and ``CoreOptions``, which give an entity registration
+its core-style resource (Drupal names: ``node`` with ``nid``; docs/core-resources.md).
+
 Importing these modules registers nothing: ``ServicesApiConfig.ready()`` calls
 ``register_drupal_resources``.
 """
@@ -9,6 +12,13 @@ Importing these modules registers nothing: ``ServicesApiConfig.ready()`` calls
 from __future__ import annotations
 
 from typing import Any
+
+from services_api.drupal.registration import (
+    CoreOptions,
+    core_site,
+    register_core,
+    registration_version,
+)
 
 
 def register_drupal_resources(registry: Any) -> None:
@@ -30,7 +40,7 @@ def register_drupal_resources(registry: Any) -> None:
     registry.register(definition.DefinitionResource)
     registry_version = lambda: entity_resources.site.version  # noqa: E731
     registry.add_provider(entity.build_entity_resources, key=registry_version)
-    registry.add_provider(core.build_core_resources, key=registry_version)
+    registry.add_provider(core.build_core_resources, key=registration_version)
 
 
-__all__ = ["register_drupal_resources"]
+__all__ = ["CoreOptions", "core_site", "register_core", "register_drupal_resources"]

@@ -30,6 +30,7 @@ from entity_resources.options import ResourceOptions
 from entity_resources.query import base_queryset
 from services_api.drupal.core import CoreResource, core_schema
 from services_api.drupal.fields import field_value
+from services_api.drupal.registration import CoreOptions, core_site
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, action
 
@@ -41,25 +42,25 @@ NEW_LIMIT = datetime.timedelta(days=30)
 COMMENT_NODE_OPEN = 2
 
 
-def _comment_options(node_model) -> ResourceOptions | None:
+def _comment_core(node_model) -> CoreOptions | None:
     """The ``comment`` registration whose ``nid`` references ``node_model``."""
-    for options in entity_resources.site:
-        if options.core_name != "comment":
+    for core in core_site:
+        if core.name != "comment":
             continue
-        column = core_schema(options).columns.get("nid")
+        column = core_schema(core).columns.get("nid")
         if column is not None and column.field.related_model is node_model:
-            return options
+            return core
     return None
 
 
 def comment_statistics(node_options: ResourceOptions, nid: Any) -> dict[str, str]:
     """``comment_count`` of a node as node_load adds it (published comments, a string); ``{}``
     when no comment resource references the node model. One ``COUNT`` query."""
-    options = _comment_options(node_options.model)
-    if options is None:
+    core = _comment_core(node_options.model)
+    if core is None:
         return {}
-    schema = core_schema(options)
-    queryset = options.model._default_manager.filter(**{schema.columns["nid"].attname: nid})
+    schema = core_schema(core)
+    queryset = core.model._default_manager.filter(**{schema.columns["nid"].attname: nid})
     status = schema.columns.get("status")
     if status is not None:
         queryset = queryset.filter(**{status.attname: True})

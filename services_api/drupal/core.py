@@ -1,10 +1,12 @@
-"""Services-core-style resources (``node``, ``comment``, ``taxonomy_term``, ...) for registrations
-with ``core_name``, following spec §9 and the calls jDrupal/DrupalGap make (spec §12.13).
+"""Services-core-style resources (``node``, ``comment``, ``taxonomy_term``, ...) for the core-style
+registrations (``services_api.drupal.registration``), following spec §9 and the calls
+jDrupal/DrupalGap make (spec §12.13).
 
-A registration such as ``register(Article, core_name="node", id_key="nid", wrapper="node",
-core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``entity_article``:
+A core-style registration such as ``core_site.register(Article, name="node", id_key="nid",
+wrapper="node", columns={"uid": "author"})`` gets a resource named ``node`` beside the model's
+``entity_article``:
 
-- **Columns** use Drupal's names: the pk is ``id_key`` (``nid``), ``core_fields`` renames the
+- **Columns** use Drupal's names: the pk is ``id_key`` (``nid``), ``columns`` renames the
   others (``uid`` for ``author``), unmapped fields keep their model name. Values are strings as
   Drupal's database rows are: ids and numbers ``"5"``, booleans ``"1"``/``"0"``, date-times Unix
   timestamps ``"1704067200"``, dates ``YYYY-MM-DD``, ``NULL`` ``null``. Many-to-many fields are
@@ -18,7 +20,7 @@ core_fields={"uid": "author"})`` gets a resource named ``node`` beside its ``ent
   parameters you defined are correct and exist. <detail>``; bad operators too (named). One query.
 - **retrieve**: the row (``node`` adds the absolute ``path``); a missing or invisible row is
   ``404 Node <nid> could not be found`` (``Comment``, ``Term``, ``Vocabulary`` likewise).
-- **fields**: the columns named in ``core_field_arrays`` are Drupal 7 fields, read and written
+- **fields**: the columns named in ``field_arrays`` are Drupal 7 fields, read and written
   as ``{"und": [{"value": "x", "format": "filtered_html"}]}`` (``services_api.drupal.fields``).
 - **create** (bare or wrapped body) and **update** (wrapped or bare, the URL's id wins): unknown
   keys are ignored, as Drupal ignores properties it does not store; Drupal field structures
@@ -52,7 +54,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 
-import entity_resources
 from entity_resources.compiled import compiled
 from entity_resources.exceptions import EntityNotFound, InvalidData, QueryError
 from entity_resources.grammar import QueryColumn, Vocabulary, parse_query
@@ -62,6 +63,7 @@ from entity_resources.writing import create_entities, delete_entity, update_enti
 from services_api.drupal.entity import EntityAccess, generated_resource
 from services_api.drupal.fields import field_array, field_item, field_value
 from services_api.drupal.query import page_size_policy, query_error
+from services_api.drupal.registration import CoreOptions, core_site, registration_version
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, Resource, operation, relationship
 from services_api.wire.parsers import unwrap
@@ -94,7 +96,7 @@ class Column:
     field: Any
     convert: Callable[[Any], Any] | None
     text: bool
-    #: A Drupal field (``core_field_arrays``): rows carry ``{"und": [{"value", "format"}]}``.
+    #: A Drupal field (``field_arrays``): rows carry ``{"und": [{"value", "format"}]}``.
     array: bool = False
     #: ``values()`` key of the field's text format, if it has one.
     format_attname: str | None = None
@@ -106,6 +108,8 @@ class CoreSchema:
 
     options: ResourceOptions
     id_key: str
+    #: The core-style registration (``None``: a related model's rows under its model names).
+    core: CoreOptions | None = None
     columns: dict[str, Column] = field(default_factory=dict)
     #: Many-to-many fields: core name -> model field name (retrieve only).
     m2m: dict[str, str] = field(default_factory=dict)
@@ -113,23 +117,23 @@ class CoreSchema:
     writable: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
     ordering: list[str] = field(default_factory=list)
-    #: Field array column -> model field of its text format (``core_field_arrays``).
+    #: Field array column -> model field of its text format (``field_arrays``).
     formats: dict[str, str] = field(default_factory=dict)
 
 
-def _build_schema(options: ResourceOptions) -> CoreSchema:
+def _build_schema(options: ResourceOptions, core: CoreOptions | None = None) -> CoreSchema:
     opts = options.opts
-    id_key = options.id_key or options.pk_name
-    schema = CoreSchema(options=options, id_key=id_key)
-    renamed = {name: core for core, name in (options.core_fields or {}).items()}
+    id_key = core.id_key if core is not None else options.pk_name
+    schema = CoreSchema(options=options, id_key=id_key, core=core)
+    renamed = {name: column for column, name in ((core and core.columns) or {}).items()}
     pk = opts.pk
     schema.columns[id_key] = Column(
         id_key, pk.name, pk.attname, pk, _out_converter(pk), isinstance(pk, models.CharField)
     )
     schema.by_name[pk.name] = id_key
     read_only = set(options.read_only_fields)
-    arrays = options.core_field_arrays or {}
-    format_of = {fmt: core for core, fmt in arrays.items() if fmt}
+    arrays = (core and core.field_arrays) or {}
+    format_of = {fmt: column for column, fmt in arrays.items() if fmt}
     for name in options.exposed_fields():
         if name == pk.name:
             continue
@@ -137,43 +141,43 @@ def _build_schema(options: ResourceOptions) -> CoreSchema:
         if name in format_of:  # part of its field array, no column of its own
             schema.by_name[name] = format_of[name]
             continue
-        core = renamed.get(name, name)
-        schema.by_name[name] = core
+        key = renamed.get(name, name)
+        schema.by_name[name] = key
         if model_field.many_to_many:
-            schema.m2m[core] = name
+            schema.m2m[key] = name
         elif model_field.concrete:
             target = model_field
             while target.is_relation:
                 target = target.target_field
-            fmt = arrays.get(core)
-            schema.columns[core] = Column(
-                core,
+            fmt = arrays.get(key)
+            schema.columns[key] = Column(
+                key,
                 name,
                 model_field.attname,
                 model_field,
                 _out_converter(target),
                 isinstance(target, models.CharField | models.TextField),
-                array=core in arrays,
+                array=key in arrays,
                 format_attname=opts.get_field(fmt).attname if fmt else None,
             )
             if fmt:
-                schema.formats[core] = fmt
+                schema.formats[key] = fmt
         else:
             continue
         if name not in read_only and getattr(model_field, "editable", True):
-            schema.writable[core] = name
-    schema.ordering = options.core_default_ordering()
+            schema.writable[key] = name
+    schema.ordering = core.default_ordering() if core is not None else options.default_ordering()
     return schema
 
 
 @lru_cache(maxsize=256)
-def _schema(options: ResourceOptions, version: int) -> CoreSchema:
-    return _build_schema(options)
+def _schema(core: CoreOptions, version: tuple[int, int]) -> CoreSchema:
+    return _build_schema(core.options, core)
 
 
-def core_schema(options: ResourceOptions) -> CoreSchema:
-    """The (cached) Drupal column map of a registration."""
-    return _schema(options, entity_resources.site.version)
+def core_schema(core: CoreOptions) -> CoreSchema:
+    """The (cached) Drupal column map of a core-style registration."""
+    return _schema(core, registration_version())
 
 
 def _row_builder(schema: CoreSchema, columns: list[Column]) -> Callable[[dict], dict]:
@@ -218,13 +222,13 @@ def _build_vocabulary(schema: CoreSchema) -> Vocabulary:
 
 
 @lru_cache(maxsize=256)
-def _vocabulary(options: ResourceOptions, version: int) -> Vocabulary:
-    return _build_vocabulary(_schema(options, version))
+def _vocabulary(core: CoreOptions, version: tuple[int, int]) -> Vocabulary:
+    return _build_vocabulary(_schema(core, version))
 
 
-def core_vocabulary(options: ResourceOptions) -> Vocabulary:
+def core_vocabulary(core: CoreOptions) -> Vocabulary:
     """What a core index query may name: the registration's Drupal columns (cached)."""
-    return _vocabulary(options, entity_resources.site.version)
+    return _vocabulary(core, registration_version())
 
 
 # -- access ----------------------------------------------------------------------------------
@@ -261,19 +265,21 @@ class CompiledPage:
 
 
 class CoreResource(EntityAccess, Resource):
-    """Base of the generated core-style resources; ``options`` is the registration."""
+    """Base of the generated core-style resources; ``options`` is the model's entity
+    registration, ``core`` its core-style registration (Drupal names)."""
 
     options: ResourceOptions
+    core: CoreOptions
 
     def query_vocabulary(self) -> Vocabulary:
-        return core_vocabulary(self.options)
+        return core_vocabulary(self.core)
 
     #: First word of ``404 <label> <id> could not be found``.
     label = "Entity"
 
     @property
     def schema(self) -> CoreSchema:
-        return core_schema(self.options)
+        return core_schema(self.core)
 
     # -- access ----------------------------------------------------------------------------
     def can_create(self, request, kwargs) -> bool:
@@ -304,17 +310,17 @@ class CoreResource(EntityAccess, Resource):
         Drupal's ``data`` wrapper (comment and user update) unless ``data`` is a column."""
         if data in ("", None, []):
             return {}
-        if self.options.wrapper:
-            data = unwrap(data, self.options.wrapper)
+        if self.core.wrapper:
+            data = unwrap(data, self.core.wrapper)
         if update and "data" not in self.schema.writable:
             data = unwrap(data, "data")
         return data
 
     def bundle_handler(self, data: Any) -> Callable | None:
-        bundles = self.options.bundles
+        bundles = self.core.bundles
         if not bundles or not isinstance(data, dict):
             return None
-        bundle = data.get(self.options.bundle_key)
+        bundle = data.get(self.core.bundle_key)
         return bundles.get(bundle) if isinstance(bundle, str) else None
 
     def model_data(self, request, data: Any, *, creating: bool) -> dict:
@@ -388,7 +394,7 @@ class CoreResource(EntityAccess, Resource):
     @operation("index", access="can_read")
     def index(self, request):
         spec = parse_query(
-            core_vocabulary(self.options),
+            core_vocabulary(self.core),
             request.services.query,
             page_size=page_size_policy(request, core=True),
         )
@@ -480,7 +486,7 @@ class NodeResource(CoreResource):
     label = "Node"
 
     def validate_create(self, request, body: dict) -> None:
-        if not body.get(self.options.bundle_key):
+        if not body.get(self.core.bundle_key):
             raise ServicesError("Node type is required", 406)
 
     def retrieve_response(self, request, row: dict) -> Any:
@@ -498,12 +504,12 @@ class NodeResource(CoreResource):
 CORE_RESOURCE_CLASSES: dict[str, type[CoreResource]] = {"node": NodeResource}
 
 
-def register_core_resource(core_name: str, resource_class: type[CoreResource]) -> None:
-    """Serve registrations with ``core_name`` through ``resource_class`` (a ``CoreResource``
-    subclass); a later registration of the same name replaces the earlier one."""
+def register_core_resource(name: str, resource_class: type[CoreResource]) -> None:
+    """Serve the core-style registration named ``name`` through ``resource_class`` (a
+    ``CoreResource`` subclass); a later call for the same name replaces the earlier one."""
     if not (isinstance(resource_class, type) and issubclass(resource_class, CoreResource)):
         raise TypeError(f"{resource_class!r} is not a CoreResource subclass.")
-    CORE_RESOURCE_CLASSES[core_name] = resource_class
+    CORE_RESOURCE_CLASSES[name] = resource_class
 
 
 def _relationship_method(name: str, accessor: str):
@@ -521,7 +527,8 @@ def _relationship_method(name: str, accessor: str):
             which = "count" if count < 0 else "offset"
             raise ServicesError(f"Invalid value for argument {which}: must not be negative.", 400)
         child, related = self.related_rows(request, id, accessor)
-        schema = core_schema(child) if child.core_name else _build_schema(child)
+        child_core = core_site.get(child.model)
+        schema = core_schema(child_core) if child_core is not None else _build_schema(child)
         limit = min(count or RELATIONSHIP_DEFAULT_COUNT, 10_000)
         queryset = related.order_by(child.opts.pk.attname)[offset : offset + limit]
         build = _row_builder(schema, list(schema.columns.values()))
@@ -532,20 +539,21 @@ def _relationship_method(name: str, accessor: str):
     return method
 
 
-def core_resource_for(options: ResourceOptions) -> CoreResource:
-    """The core-style resource of a registration with ``core_name``."""
+def core_resource_for(core: CoreOptions) -> CoreResource:
+    """The resource of a core-style registration."""
     return generated_resource(
-        CORE_RESOURCE_CLASSES.get(options.core_name or "", CoreResource),
-        options,
-        name=options.core_name or "",
-        id_key=options.id_key or options.pk_name,
+        CORE_RESOURCE_CLASSES.get(core.name or "", CoreResource),
+        core.options,
+        name=core.name or "",
+        id_key=core.id_key or core.options.pk_name,
         relationship_method=_relationship_method,
         kind="CoreResource",
+        core=core,
     )
 
 
 def build_core_resources() -> list[Resource]:
-    return [core_resource_for(o) for o in entity_resources.site if o.core_name]
+    return [core_resource_for(core) for core in core_site]
 
 
 __all__ = [

@@ -324,14 +324,17 @@ def generated_resource(
     id_key: str,
     relationship_method: Any,
     kind: str,
+    **extra: Any,
 ) -> Resource:
     """The one factory of registration resources: ``base`` subclassed with the registration,
-    its name and id key, and one ``relationship_method(name, accessor)`` per relationship."""
+    its name and id key, ``extra`` class attributes, and one
+    ``relationship_method(name, accessor)`` per relationship."""
     attrs: dict[str, Any] = {
         "name": name,
         "id_key": id_key,
         "options": options,
         "__doc__": f"{str(options.opts.verbose_name_plural).capitalize()}.",
+        **extra,
     }
     for relation, accessor in (options.relationships or {}).items():
         attrs[f"relationship_{relation}"] = relationship_method(relation, accessor)

@@ -4,7 +4,7 @@ Drupal keeps a field's values per language and delta: ``node.body`` is
 ``{"und": [{"value": "Text", "format": "filtered_html"}]}`` and an empty field is ``[]``.
 jDrupal and DrupalGap read ``entity[field][language][0].value`` and send the same structure
 back (JSON, or ``comment_body[und][0][value]=…`` form-encoded). A registration names its
-field columns in ``core_field_arrays`` (``{"comment_body": "body_format"}``: the Drupal
+field columns in ``CoreOptions.field_arrays`` (``{"comment_body": "body_format"}``: the Drupal
 column and the model field holding its text format, or ``None``); every other column stays a
 plain database value. Only single-value fields are modelled: the first item is the value.
 

@@ -1,5 +1,5 @@
 """Drupal Services' ``file`` resource (``resources/file_resource.inc``, 7.x-3.x branch as of
-7.x-3.17-2-g23e63b1, identical in release 7.x-3.18), for a registration with ``core_name="file"``.
+7.x-3.17-2-g23e63b1, identical in release 7.x-3.18), for the core-style registration named ``file``.
 
 The registered model has the columns of Drupal's ``file_managed`` table (``fid``, ``uid``,
 ``filename``, ``uri``, ``filemime``, ``filesize``, ``status``, ``timestamp``); ``uri`` is
@@ -258,7 +258,8 @@ class FileResource(CoreResource):
 
     # -- rows ---------------------------------------------------------------------------------
     def column(self, drupal_name: str) -> str:
-        """Model field name of a Drupal column (``uid`` -> ``uid`` or a ``core_fields`` name)."""
+        """Model field name of a Drupal column (``uid`` -> ``uid``, or the field ``columns``
+        renames)."""
         if drupal_name == self.schema.id_key:
             return self.options.pk_name
         column = self.schema.columns.get(drupal_name)
@@ -531,7 +532,7 @@ def _file_resource_for(field: FileField) -> FileResource:
     for resource in registry:
         if isinstance(resource, FileResource) and resource.options.model is model:
             return resource
-    raise LookupError(f"{model._meta.label} is not registered with core_name='file'.")
+    raise LookupError(f"{model._meta.label} has no core-style resource named 'file'.")
 
 
 class NodeFilesMixin:
@@ -540,15 +541,15 @@ class NodeFilesMixin:
     ``register_file_field``."""
 
     def bundle(self, request, pk: Any) -> str:
-        key = self.options.bundle_key
+        key = self.core.bundle_key
         try:
             self.options.opts.get_field(key)
         except Exception:  # noqa: BLE001 - a model without a bundle column
-            return self.options.core_name or ""
+            return self.core.name or ""
         value = (
             self.options.model._default_manager.filter(pk=pk).values_list(key, flat=True).first()
         )
-        return str(value or self.options.core_name or "")
+        return str(value or self.core.name or "")
 
     def visible_pk(self, request, nid: Any) -> Any:
         pk = path_id(nid)

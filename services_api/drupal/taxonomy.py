@@ -20,7 +20,7 @@ Actions (arguments from the POST body, as Drupal's ``'source' => array('data' =>
   ``tid`` may be a comma list with ``operator`` ``or`` (default) or ``and``, and ``depth``
   (0, a number or ``all``) includes the terms below each tid. Two queries, three with depth.
 
-The node model is the registration with ``core_name = "node"`` that has a many-to-many field
+The node model is the core-style registration named ``node`` that has a many-to-many field
 to the term model (the demo's ``Article.tags``).
 """
 
@@ -36,7 +36,6 @@ from django.utils.text import slugify
 import entity_resources
 from entity_resources.exceptions import InvalidData
 from entity_resources.grammar import page_number
-from entity_resources.options import ResourceOptions
 from entity_resources.permissions import operation_allowed
 from entity_resources.query import base_queryset, fetch_m2m
 from services_api.drupal.core import (
@@ -47,6 +46,7 @@ from services_api.drupal.core import (
 )
 from services_api.drupal.fields import field_value
 from services_api.drupal.query import invalid_query
+from services_api.drupal.registration import CoreOptions, core_site
 from services_api.exceptions import ServicesError
 from services_api.resources import Arg, action, registry
 from services_api.server.errors import access_denied
@@ -145,14 +145,14 @@ class TermResource(TaxonomyResource):
             current = manager.filter(pk=current).values_list(parent.attname, flat=True).first()
 
     # -- selectNodes -------------------------------------------------------------------------
-    def _node_options(self) -> tuple[ResourceOptions, str]:
+    def _node_core(self) -> tuple[CoreOptions, str]:
         """The node registration and its many-to-many field to this term model."""
-        for options in entity_resources.site:
-            if options.core_name != "node":
+        for core in core_site:
+            if core.name != "node":
                 continue
-            for model_field in options.opts.many_to_many:
+            for model_field in core.opts.many_to_many:
                 if model_field.related_model is self.options.model:
-                    return options, model_field.name
+                    return core, model_field.name
         raise ServicesError("No node resource is tagged with terms.", 404)
 
     def _tids(self, tid: str) -> list[int]:
@@ -236,7 +236,8 @@ class TermResource(TaxonomyResource):
         access="can_read",
     )
     def select_nodes(self, request, tid, pager, limit, order, operator, depth):
-        node_options, m2m = self._node_options()
+        node_core, m2m = self._node_core()
+        node_options = node_core.options
         if not operation_allowed(node_options, request, "retrieve"):
             raise access_denied(request.user)
         tids = self._tids(tid)
@@ -245,7 +246,7 @@ class TermResource(TaxonomyResource):
         if limit is not None and limit < 0:
             raise ServicesError("Invalid value for argument limit: must not be negative.", 400)
         groups = self._with_descendants(tids, depth)
-        node_schema = core_schema(node_options)
+        node_schema = core_schema(node_core)
         queryset = node_options.model._default_manager.all()
         status = node_schema.columns.get("status")
         if status is not None:  # Drupal's taxonomy_index holds published nodes only
@@ -271,24 +272,25 @@ class TermResource(TaxonomyResource):
             queryset = queryset[start : start + SELECT_NODES_PAGE_SIZE]
         elif limit:
             queryset = queryset[:limit]
-        rows = _node_rows(node_options, request, queryset)
+        rows = _node_rows(node_core, request, queryset)
         if not rows:
             raise ServicesError(f"No nodes were found with tid {tid}", 404)
         return rows
 
 
-def core_resource(options: ResourceOptions) -> CoreResource:
+def core_resource(core: CoreOptions) -> CoreResource:
     """The served core-style resource of a registration (the registry's instance)."""
-    resource = registry.get(options.core_name or "")
-    if isinstance(resource, CoreResource) and resource.options is options:
+    resource = registry.get(core.name or "")
+    if isinstance(resource, CoreResource) and resource.core is core:
         return resource
-    return core_resource_for(options)
+    return core_resource_for(core)
 
 
-def _node_rows(node_options, request, queryset) -> list[dict]:
+def _node_rows(node_core: CoreOptions, request, queryset) -> list[dict]:
     """Node rows as ``node_load`` gives them (columns and many-to-many ids) plus ``uri``."""
-    schema = core_schema(node_options)
-    rows = core_resource(node_options).rows(
+    node_options = node_core.options
+    schema = core_schema(node_core)
+    rows = core_resource(node_core).rows(
         request, queryset, list(schema.columns.values()), with_uri=True
     )
     if rows and schema.m2m:
@@ -337,10 +339,10 @@ class VocabularyResource(TaxonomyResource):
                 values[column.name] = machine_name_for(name, taken)
         return values
 
-    def _term_options(self) -> ResourceOptions:
-        for options in entity_resources.site:
-            if options.core_name == "taxonomy_term":
-                return options
+    def _term_core(self) -> CoreOptions:
+        core = core_site.named("taxonomy_term")
+        if core is not None and entity_resources.is_registered(core.model):
+            return core
         raise ServicesError("No taxonomy_term resource is registered.", 404)
 
     @action(
@@ -370,10 +372,10 @@ class VocabularyResource(TaxonomyResource):
         access="can_read",
     )
     def get_tree(self, request, vid, parent, maxdepth, load_entities):
-        term_options = self._term_options()
-        if not operation_allowed(term_options, request, "retrieve"):
+        term_core = self._term_core()
+        if not operation_allowed(term_core.options, request, "retrieve"):
             raise access_denied(request.user)
-        terms = core_resource(term_options)
+        terms = core_resource(term_core)
         schema = terms.schema
         vid_column, parent_column = schema.columns.get("vid"), schema.columns.get("parent")
         if vid_column is None:
@@ -386,7 +388,7 @@ class VocabularyResource(TaxonomyResource):
             if parent_column is not None:
                 columns.append(parent_column)
         queryset = (
-            base_queryset(term_options, request)
+            base_queryset(term_core.options, request)
             .filter(**{vid_column.attname: vid})
             .order_by(*_sibling_order(schema))
         )

@@ -108,10 +108,10 @@ FIELD_ARRAY = {
 }
 
 
-def core_row_schema(options: Any) -> dict[str, Any]:
+def core_row_schema(core: Any) -> dict[str, Any]:
     from services_api.drupal.core import core_schema
 
-    schema = core_schema(options)
+    schema = core_schema(core)
     properties: dict[str, Any] = {}
     for name, column in schema.columns.items():
         if column.array:
@@ -165,7 +165,7 @@ def resource_shape(resource: Any) -> tuple[Vocabulary | None, dict[str, Any] | N
 
         return vocabulary_for(resource.options), entity_row_schema(resource.options), True
     if isinstance(resource, CoreResource):
-        return core_vocabulary(resource.options), core_row_schema(resource.options), False
+        return core_vocabulary(resource.core), core_row_schema(resource.core), False
     if isinstance(resource, UserResource):
         return index_vocabulary(False), USER_ROW, False
     return None, None, False
