@@ -57,7 +57,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, browsable API, API docs pages) from gunicorn too, not only runserver.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, but a session that cannot be saved because the database (or
+    # the cache holding the sessions) is down is a 503 + Retry-After, not a 500 with a traceback.
+    "services_api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,7 +4,10 @@ Everything of ``project.settings`` with ``DEBUG`` off and the settings ``manage.
 --deploy`` asks for: HTTPS only (redirect, HSTS), cookies ``Secure`` and ``HttpOnly``. Needs
 ``SECRET_KEY`` (50+ random characters) and ``ALLOWED_HOSTS`` in the environment; behind a
 TLS-terminating proxy set ``SECURE_PROXY_SSL_HEADER=1`` so ``X-Forwarded-Proto: https`` marks
-a request secure (only when the proxy always sets that header). See docs/deployment.md.
+a request secure (only when the proxy always sets that header). Outages keep the base settings'
+answers: ``services_api.middleware.SessionMiddleware`` and the DRF exception handler make a
+database or session-cache outage a 503 with ``Retry-After`` on every page, not a 500. See
+docs/deployment.md.
 """
 
 import os

@@ -10,6 +10,7 @@ same against a real PostgreSQL restart.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from contextlib import contextmanager
 
@@ -30,15 +31,21 @@ def data(db):
     return make_data()
 
 
+WRITES = r"INSERT|UPDATE|DELETE"
+SESSION_SAVES = r'(INSERT INTO|UPDATE) "django_session"'
+
+
 @contextmanager
-def database_down(*, writes_only: bool = False):
-    """Every SQL statement fails as when PostgreSQL restarts, until the block ends;
-    ``writes_only``: only INSERT/UPDATE/DELETE (the outage begins during a write)."""
+def database_down(only: str | None = None):
+    """Every SQL statement fails as when PostgreSQL restarts, until the block ends; ``only``:
+    just the statements starting with that pattern (``WRITES``: the outage begins during a
+    write; ``SESSION_SAVES``: after the view answered, when the session is saved)."""
     originals = {name: getattr(db_utils.CursorWrapper, name) for name in ("execute", "executemany")}
+    pattern = re.compile(only, re.IGNORECASE) if only else None
 
     def failing(name):
         def fail(self, sql, *args, **kwargs):
-            if writes_only and not sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            if pattern is not None and not pattern.match(sql.lstrip()):
                 return originals[name](self, sql, *args, **kwargs)
             raise OperationalError(
                 "terminating connection due to administrator command\nSSL SYSCALL error: EOF"
@@ -163,13 +170,13 @@ def test_rest_list_and_retrieve_during_an_outage(client, data, caplog):
 def test_rest_write_during_an_outage_writes_nothing(client, data, caplog):
     before = Article.objects.count()
     payload = {"title": "During the outage", "author": data.alice.pk}
-    with caplog.at_level(logging.WARNING), database_down(writes_only=True):
+    with caplog.at_level(logging.WARNING), database_down(WRITES):
         response = client.post(REST, payload, content_type="application/json", **basic(data.staff))
     assert_rest_unavailable(response, caplog)
     assert Article.objects.count() == before
     item = f"{REST}{data.articles[0].pk}/"
     caplog.clear()
-    with caplog.at_level(logging.WARNING), database_down(writes_only=True):
+    with caplog.at_level(logging.WARNING), database_down(WRITES):
         response = client.patch(
             item, {"title": "Patched"}, content_type="application/json", **basic(data.staff)
         )
@@ -185,6 +192,91 @@ def test_rest_user_login_during_an_outage(client, data, caplog):
             content_type="application/json",
         )
     assert_rest_unavailable(response, caplog)
+
+
+# -- A session save failing in SessionMiddleware, any page (services_api.middleware) ----------
+
+
+def assert_one_warning(caplog):
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelno, r.exc_info) for r in records] == [(logging.WARNING, None)], [
+        r.getMessage() for r in records
+    ]
+    assert records[0].getMessage().startswith("Service unavailable: OperationalError: ")
+
+
+@pytest.mark.urls("tests.outage_urls")
+@pytest.mark.parametrize(
+    ("query", "content_type", "body"),
+    [
+        ("", "text/plain", MESSAGE.encode()),
+        ("?format=json", "application/json", b'{"detail":"' + MESSAGE.encode() + b'"}'),
+    ],
+)
+def test_session_save_failing_after_a_page_answered(client, db, caplog, query, content_type, body):
+    with caplog.at_level(logging.WARNING), database_down(SESSION_SAVES):
+        response = client.get("/remember/" + query)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith(content_type)
+    assert response.content == body
+    assert_one_warning(caplog)
+    assert client.get("/remember/").status_code == 200  # recovered by itself
+
+
+def test_session_save_failing_after_an_api_answer(client, data, settings, caplog):
+    """With ``SESSION_SAVE_EVERY_REQUEST`` every answer saves the session after the view: the
+    Services endpoint's 503 is in its format, the DRF viewset's in DRF's shape."""
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client.force_login(data.staff)
+    pk = data.articles[0].pk
+    client.get("/api/entity_article.json")  # configuration cached
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), database_down(SESSION_SAVES):
+        xml = client.get(f"/api/entity_article/{pk}.xml")
+    assert_unavailable(xml, "application/xml")
+    assert b"<result>Service Unavailable: try again later.</result>" in xml.content
+    assert_one_warning(caplog)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), database_down(SESSION_SAVES):
+        rest = client.get(f"{REST}{pk}/")
+    assert rest.status_code == 503
+    assert rest["Retry-After"] == "5"
+    assert rest.json() == {"detail": MESSAGE}
+    assert_one_warning(caplog)
+    assert client.get(f"/api/entity_article/{pk}.json").status_code == 200
+
+
+def test_login_whose_own_session_save_fails(client, data, caplog):
+    """The login saves its session itself: the view's own 503, not the middleware's."""
+    client.get("/api/entity_article.json")  # configuration cached
+    for url, expected in (
+        ("/api/user/login.json", [MESSAGE]),
+        ("/rest/user/login/", {"detail": MESSAGE}),
+    ):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING), database_down(SESSION_SAVES):
+            response = client.post(
+                url,
+                {"username": "alice", "password": "secret-pass"},
+                content_type="application/json",
+            )
+        assert response.status_code == 503, (url, response.content)
+        assert response["Retry-After"] == "5"
+        assert response.json() == expected
+        assert_one_warning(caplog)
+
+
+def test_admin_page_during_an_outage(client, data, caplog):
+    client.force_login(data.staff)
+    assert client.get("/admin/").status_code == 200
+    with caplog.at_level(logging.WARNING), database_down():
+        response = client.get("/admin/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.content == MESSAGE.encode()
+    assert_one_warning(caplog)
+    assert client.get("/admin/").status_code == 200
 
 
 # -- Redis down ------------------------------------------------------------------------------

@@ -101,22 +101,30 @@ def cache_outage_tolerated(what: str) -> Iterator[None]:
         logger.warning("%s skipped: cache unreachable (%s)", what, type(exc).__name__)
 
 
+def _outage(exc: BaseException) -> BaseException | None:
+    """The error in ``exc``'s chain that says a backing service is down, if any."""
+    for error in _chain(exc):
+        if isinstance(error, _DATABASE_DOWN) and not str(error).startswith("no such "):
+            return error
+        if isinstance(error, _CACHE_DOWN):
+            return error
+    return None
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says a backing service is down: the database's connection errors
     (``OperationalError``/``InterfaceError``; SQLite's "no such table/column" are bugs, not
-    outages) or the cache server's."""
-    for error in _chain(exc):
-        if isinstance(error, _DATABASE_DOWN) and not str(error).startswith("no such "):
-            return True
-        if isinstance(error, _CACHE_DOWN):
-            return True
-    return False
+    outages) or the cache server's, raised directly or as the cause of another error (the
+    session store's ``SessionInterrupted`` around a failed save)."""
+    return _outage(exc) is not None
 
 
 def unavailable(exc: BaseException) -> ServicesError:
-    """The 503 for an outage, logged as one line (the first line of the driver's message)."""
-    detail = (str(exc).strip().splitlines() or [""])[0][:200]
-    logger.warning("Service unavailable: %s: %s", type(exc).__name__, detail)
+    """The 503 for an outage, logged as one line naming the driver's error (the first line of
+    its message), not the wrapper it reached us in."""
+    cause = _outage(exc) or exc
+    detail = (str(cause).strip().splitlines() or [""])[0][:200]
+    logger.warning("Service unavailable: %s: %s", type(cause).__name__, detail)
     retry = str(int(services_settings.UNAVAILABLE_RETRY_AFTER))
     error = ServicesError(UNAVAILABLE, 503, headers={"Retry-After": retry})
     error.logged = True
