@@ -21,6 +21,11 @@ true``; a preflight (``OPTIONS`` with ``Access-Control-Request-Method``) is answ
 with the allowed methods, headers and max age before any routing. Any other origin gets no
 CORS header at all (the browser then refuses the answer); an endpoint without a policy never
 sends one. Native clients (mobile apps, curl, PHP) send no ``Origin`` and see no difference.
+
+A setting, not a field of the endpoint in the admin: origins belong to a deployment (as
+``ALLOWED_HOSTS`` do) while endpoint configurations travel between sites by export and import,
+and a policy with credentials is a security boundary reviewed with the code and checked at
+start-up (docs/deployment.md, "CORS").
 """
 
 from __future__ import annotations
