@@ -2,14 +2,7 @@
 
 from django.db import migrations
 
-
-def create_endpoints(apps, schema_editor):
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):
@@ -18,4 +11,4 @@ class Migration(migrations.Migration):
         ("services_api", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_endpoints, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(apply_endpoints, migrations.RunPython.noop)]

@@ -8,16 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import project.demo.models
-
-
-def apply_endpoints(apps, schema_editor):
-    """Add the Course-style endpoint (empty path) to databases migrated before it existed."""
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):
@@ -67,5 +58,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # Add the Course-style endpoint (empty path) to databases migrated before it existed.
         migrations.RunPython(apply_endpoints, migrations.RunPython.noop),
     ]

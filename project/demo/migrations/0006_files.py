@@ -5,16 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import project.demo.models
-
-
-def apply_endpoints(apps, schema_editor):
-    """Enable the file resource on the demo ``api`` endpoint of existing databases."""
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):
@@ -85,5 +76,6 @@ class Migration(migrations.Migration):
             ],
             options={"ordering": ["article", "delta", "id"]},
         ),
+        # Enable the file resource on the demo ``api`` endpoint of existing databases.
         migrations.RunPython(apply_endpoints, migrations.RunPython.noop),
     ]

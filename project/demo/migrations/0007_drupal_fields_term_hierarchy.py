@@ -5,14 +5,7 @@ taxonomy actions on the demo's ``api`` endpoint for databases migrated before th
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def apply_endpoints(apps, schema_editor):
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):

@@ -5,15 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-
-def apply_endpoints(apps, schema_editor):
-    """Enable CiviCRM's group, group_contact and login on the civicrm endpoint."""
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):
@@ -100,5 +92,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # Enable CiviCRM's group, group_contact and login on the civicrm endpoint.
         migrations.RunPython(apply_endpoints, migrations.RunPython.noop),
     ]

@@ -1,14 +1,6 @@
 from django.db import migrations
 
-
-def apply_endpoints(apps, schema_editor):
-    """Enable the definition resource on the demo api endpoint."""
-    from project.demo.endpoints import apply_demo_endpoints
-
-    apply_demo_endpoints(
-        apps.get_model("services_api", "Endpoint"),
-        apps.get_model("services_api", "EndpointResource"),
-    )
+from project.demo.migrations._endpoints import apply_endpoints
 
 
 class Migration(migrations.Migration):
