@@ -8,7 +8,7 @@ from django.core.management import call_command
 from entity_resources import ResourceOptions, site
 from entity_resources.exceptions import BadParameter, EntityNotFound, UnknownParameter
 from entity_resources.filtering import filterset_for, vocabulary_for
-from entity_resources.grammar import PageSize, parse_query
+from entity_resources.grammar import LOOKUPS, PageSize, parse_query
 from entity_resources.listing import build_listing
 from entity_resources.plan import RenderContext, format_datetime_utc
 from entity_resources.query import render_rows, retrieve_row, rows_by_pk
@@ -20,23 +20,6 @@ CONTEXT = RenderContext(
     uri_builder=lambda resource, pk: f"http://h/api/{resource}/{pk}",
     user_uuid_field="demo_profile__uuid",
 )
-ALL_LOOKUPS = [
-    "exact",
-    "iexact",
-    "in",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "contains",
-    "icontains",
-    "startswith",
-    "istartswith",
-    "endswith",
-    "iendswith",
-    "isnull",
-    "range",
-]
 
 
 @pytest.fixture
@@ -50,7 +33,7 @@ def options():
     return ResourceOptions(
         Article,
         filter_fields={
-            "title": ALL_LOOKUPS,
+            "title": list(LOOKUPS),
             "created": ["gt", "gte", "lt", "lte", "range", "isnull"],
             "status": [],
             "author": ["isnull"],
