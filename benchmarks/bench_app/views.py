@@ -2,8 +2,9 @@
 
 * ``PlainView``: the dispatch suite's plain DRF view returning the same payload as ``ping``.
 * ``raw_index`` / ``raw_retrieve``: hand-written Django views serving exactly the rows and the
-  JSON of ``GET /api/entity_article.json`` and ``GET /api/entity_article/<id>.json`` (clean
-  processor, anonymous visitor: published articles only) as fast as plain Django goes: one
+  JSON of ``GET /api/entity_article.json`` (``raw_index`` also ``/api/node.json``: it takes
+  the resource) and ``GET /api/entity_article/<id>.json`` (clean processor, anonymous
+  visitor: published articles only) as fast as plain Django goes: one
   ``values_list()`` query over the needed columns (author uuid joined in), one query over the
   tags' through table (tag uuid joined in), dictionaries built inline, orjson.
 * ``ArticleViewSet``: a tuned hand-written DRF ``ModelViewSet`` with serializers,
@@ -154,44 +155,23 @@ def json_response(data, status: int = 200) -> HttpResponse:
     )
 
 
-def raw_index(request):
-    try:
-        start, stop = page_bounds(request.GET)
-    except ValidationError:
-        return json_response(["page and pagesize must be whole numbers >= 0"], 400)
-    page = visible_articles(request).order_by(*ORDERING)[start:stop]
-    if request.GET.get("fields") == "id,title":  # the one field list the suite asks for
-        rows = [{"id": pk, "title": title} for pk, title in page.values_list("id", "title")]
-    else:
-        rows = raw_rows(request, page)
-    if not rows:
-        return json_response(["No entities found."], 404)
-    return json_response(rows)
+def entity_rows(request, page) -> list[dict]:
+    """``GET /api/entity_article.json`` rows: all columns, or ``fields=id,title`` (the one
+    field list the suite asks for)."""
+    if request.GET.get("fields") == "id,title":
+        return [{"id": pk, "title": title} for pk, title in page.values_list("id", "title")]
+    return raw_rows(request, page)
 
 
-#: ``GET /api/node.json``: Drupal's column names, every value a string, the node's ``uri``.
-NODE_COLUMNS = (
-    "id",
-    "uuid",
-    "type",
-    "title",
-    "body",
-    "body_format",
-    "comment",
-    "status",
-    "sticky",
-    "created",
-    "changed",
-    "author_id",
-)
-NODE_PAGE_SIZE = 20
+#: ``GET /api/node.json``: Drupal's column names, every value a string, the node's ``uri``
+#: (the entity columns without the author's uuid).
+NODE_COLUMNS = RAW_COLUMNS[:-1]
 
 
-def raw_node_index(request):
-    """The core-style node index (page of 20, the default order), as raw as it goes."""
-    page = visible_articles(request).order_by(*ORDERING)[:NODE_PAGE_SIZE]
+def node_rows(request, page) -> list[dict]:
+    """The core-style ``node`` index rows, as raw as they go."""
     node_uri = request.build_absolute_uri(f"{ENDPOINT_PATH}node/")
-    rows = [
+    return [
         {
             "nid": str(pk),
             "uuid": str(uuid),
@@ -221,7 +201,24 @@ def raw_node_index(request):
             author_id,
         ) in page.values_list(*NODE_COLUMNS)
     ]
-    return json_response(rows)
+
+
+#: The indexes ``raw_index`` serves: their rows, and the answer to an empty page.
+INDEXES = {
+    "entity_article": (entity_rows, (["No entities found."], 404)),
+    "node": (node_rows, ([], 200)),
+}
+
+
+def raw_index(request, resource: str = "entity_article"):
+    """One page of ``resource``'s index (``page``/``pagesize``, the default order)."""
+    rows_of, empty = INDEXES[resource]
+    try:
+        start, stop = page_bounds(request.GET)
+    except ValidationError:
+        return json_response(["page and pagesize must be whole numbers >= 0"], 400)
+    rows = rows_of(request, visible_articles(request).order_by(*ORDERING)[start:stop])
+    return json_response(rows) if rows else json_response(*empty)
 
 
 def raw_retrieve(request, pk):
