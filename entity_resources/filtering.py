@@ -18,22 +18,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .grammar import LOOKUPS, TRUE_STRINGS, QueryColumn, Vocabulary
+from .grammar import LOOKUPS, TRUE_STRINGS, Vocabulary
 from .options import ResourceOptions
+from .schema import _schema, build_schema
 
 OPERATORS = LOOKUPS
-
-
-def _walk(model: Any, path: str) -> tuple[Any, bool]:
-    """The last field of ``path`` (``__``-separated) and whether it crosses a to-many relation."""
-    multi = False
-    field_ = None
-    for part in path.split("__"):
-        field_ = model._meta.get_field(part)
-        if field_.is_relation:
-            multi = multi or bool(field_.many_to_many or field_.one_to_many)
-            model = field_.related_model
-    return field_, multi
 
 
 def _target(field_: Any) -> Any:
@@ -44,29 +33,12 @@ def _target(field_: Any) -> Any:
 
 
 def build_vocabulary(options: ResourceOptions) -> Vocabulary:
-    filters: dict[str, QueryColumn] = {}
-    for path, lookups in options.filter_lookups().items():
-        last, multi = _walk(options.model, path)
-        filters[path] = QueryColumn(path, path, last, frozenset(lookups), multi)
-    sorts: dict[str, QueryColumn] = {}
-    for name in options.sort_fields:
-        path = name.replace(".", "__")
-        last, multi = _walk(options.model, path)
-        sorts[path] = QueryColumn(path, path, last, frozenset(), multi)
-    ordering = tuple(options.default_ordering())
-    return Vocabulary(
-        fields=tuple(options.exposed_fields()),
-        filters=filters,
-        sorts=sorts,
-        ordering=ordering,
-        pk=options.opts.pk.name,
-        search=tuple(options.search_fields),
-    )
+    """The registration's vocabulary, from its column schema (``schema.build_schema``)."""
+    return build_schema(options).vocabulary
 
 
-@lru_cache(maxsize=256)
 def _vocabulary(options: ResourceOptions, version: int) -> Vocabulary:
-    return build_vocabulary(options)
+    return _schema(options, version).vocabulary
 
 
 def vocabulary_for(options: ResourceOptions) -> Vocabulary:

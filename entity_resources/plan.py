@@ -1,4 +1,5 @@
-"""Field plans: for each exposed field, how it is read (``values()`` key) and what it refers to.
+"""Field plans: the column schema (``schema.py``) bound to a render context: for each exposed
+field, how it is read (``values()`` key) and what it refers to (resource name, uuid path).
 
 A plan is computed once per (registration, registry version, render context) and cached, so the
 per-request work is a dictionary lookup. ``entity_resources`` knows nothing of the server
@@ -18,8 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from .options import ResourceOptions
-
-COLUMN, FOREIGN_KEY, MANY_TO_MANY = "column", "fk", "m2m"
+from .schema import COLUMN, FOREIGN_KEY, MANY_TO_MANY
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,6 @@ class FieldSpec:
     target_name: str = ""
 
 
-def _value_kind(field: Any) -> str | None:
-    if isinstance(field, models.DateTimeField):
-        return "datetime"
-    if isinstance(field, models.DateField):
-        return "date"
-    if isinstance(field, models.TimeField):
-        return "time"
-    if isinstance(field, models.UUIDField):
-        return "uuid"
-    return None
-
-
 def related_resource_name(model: type[models.Model], context: RenderContext) -> str:
     from .registry import site
 
@@ -98,15 +86,17 @@ def related_uuid_path(model: type[models.Model], context: RenderContext) -> str 
 def _plan(
     options: ResourceOptions, version: int, user_uuid_field: str | None, user_resource: str
 ) -> dict[str, FieldSpec]:
+    from .schema import _schema
+
     context = RenderContext(user_uuid_field=user_uuid_field, user_resource=user_resource)
     plan: dict[str, FieldSpec] = {}
-    for name in options.exposed_fields():
-        field = options.opts.get_field(name)
-        if field.many_to_many and not field.auto_created:
+    for name, column in _schema(options, version).columns.items():
+        field = column.field
+        if column.kind == MANY_TO_MANY:
             through = field.remote_field.through
             source = through._meta.get_field(field.m2m_field_name())
             target = through._meta.get_field(field.m2m_reverse_field_name())
-            related = field.related_model
+            related = column.related_model
             uuid = related_uuid_path(related, context)
             plan[name] = FieldSpec(
                 name=name,
@@ -121,25 +111,25 @@ def _plan(
                 target_attname=target.attname,
                 target_name=target.name,
             )
-        elif field.is_relation and (field.many_to_one or field.one_to_one) and field.concrete:
-            related = field.related_model
+        elif column.kind == FOREIGN_KEY:
+            related = column.related_model
             uuid = related_uuid_path(related, context)
             plan[name] = FieldSpec(
                 name=name,
                 kind=FOREIGN_KEY,
                 field=field,
-                attname=field.attname,
+                attname=column.attname,
                 related_model=related,
                 uuid_path=f"{name}__{uuid}" if uuid else None,
                 resource=related_resource_name(related, context),
             )
-        elif field.concrete:
+        else:
             plan[name] = FieldSpec(
                 name=name,
                 kind=COLUMN,
                 field=field,
-                attname=field.attname,
-                value_kind=_value_kind(field),
+                attname=column.attname,
+                value_kind=column.value_kind,
             )
     return plan
 

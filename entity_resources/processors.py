@@ -15,12 +15,15 @@ Two processors:
     the second with ``Z`` (``2024-01-01T00:00:00Z``); dates ``YYYY-MM-DD``; uuids strings.
 
 Rows are built from plain dictionaries by a function generated once per field list (see
-``row_builder``): no model instance and no serializer field object is made per row.
+``row_builder``): no model instance and no serializer field object is made per row. A server
+with names and value formats of its own (``{"pid": "5"}``) builds its rows with the same
+generator through ``value_row_builder``: ``OutputColumn(key, source, convert)`` per column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -74,6 +77,54 @@ def _isoformat(value: Any) -> Any:
     return value.isoformat()
 
 
+@dataclass(frozen=True)
+class OutputColumn:
+    """One key of an output row: ``convert(row[source])`` (``row[source]`` when ``convert`` is
+    ``None``) under ``key``. With ``skip_none`` a ``None`` stays ``None`` without a call; with
+    ``extra`` the converter takes a second value, ``row[extra]`` (a text and its format)."""
+
+    key: str
+    source: str
+    convert: Callable[..., Any] | None = None
+    skip_none: bool = False
+    extra: str | None = None
+
+
+def value_row_builder(columns: Sequence[OutputColumn]) -> Callable[[dict], dict]:
+    """``build(values_row) -> output row`` for ``columns``, generated once per column list by
+    the same code as the entity processors' rows (no per-row model, no per-column call beyond
+    the converters)."""
+    return _compiled_values(tuple(columns))
+
+
+@lru_cache(maxsize=512)
+def _compiled_values(columns: tuple[OutputColumn, ...]) -> Callable[[dict], dict]:
+    namespace: dict[str, Any] = {}
+    lines = ["def build(row):", "  out = {}"]
+    for index, column in enumerate(columns):
+        convert = None
+        if column.convert is not None:
+            convert = f"_c{index}"
+            namespace[convert] = column.convert
+        lines += _value_lines(column.key, column.source, convert, column.skip_none, column.extra)
+    lines.append("  return out")
+    exec("\n".join(lines), namespace)  # noqa: S102 - keys go in via repr(), converters by name
+    return namespace["build"]
+
+
+def _value_lines(
+    key: str, source: str, convert: str | None, skip_none: bool, extra: str | None = None
+) -> list[str]:
+    """``out[key] = ...`` for one value of ``row`` (two spaces of indentation per level, at the
+    level of a ``build`` body)."""
+    out = f"out[{key!r}]"
+    if convert is None:
+        return [f"  {out} = row[{source!r}]"]
+    args = f"v, row[{extra!r}]" if extra else "v"
+    value = f"None if v is None else {convert}({args})" if skip_none else f"{convert}({args})"
+    return [f"  v = row[{source!r}]", f"  {out} = {value}"]
+
+
 @lru_cache(maxsize=512)
 def _compiled_builder(
     specs: tuple[FieldSpec, ...], clean: bool, pk_attname: str, with_uri: bool
@@ -112,18 +163,18 @@ def _builder_source(
                 lines.append(f"      u = row[{spec.uuid_path!r}]")
                 items.append('"uuid": None if u is None else str(u)')
             lines.append(f"      {out} = {{{', '.join(items)}}}")
-        elif spec.kind == COLUMN and spec.value_kind is not None:
-            convert = "_iso"
-            if spec.value_kind == "uuid":
-                convert = "str"
-            elif spec.value_kind == "datetime" and clean:
-                convert = "_fmt_dt"
-            lines.append(f"    v = row[{spec.attname!r}]")
-            lines.append(f"    {out} = None if v is None else {convert}(v)")
         else:
-            lines.append(f"    {out} = row[{spec.attname!r}]")
+            convert = None
+            if spec.kind == COLUMN and spec.value_kind is not None:
+                convert = "_iso"
+                if spec.value_kind == "uuid":
+                    convert = "str"
+                elif spec.value_kind == "datetime" and clean:
+                    convert = "_fmt_dt"
+            value = _value_lines(spec.name, spec.attname, convert, skip_none=True)
+            lines += [f"  {line}" for line in value]
     lines += ["    return out", "  return build"]
     return "\n".join(lines)
 
 
-__all__ = ["reference", "row_builder"]
+__all__ = ["OutputColumn", "reference", "row_builder", "value_row_builder"]

@@ -48,7 +48,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -56,9 +55,13 @@ from django.db import models
 
 from entity_resources.compiled import compiled
 from entity_resources.exceptions import EntityNotFound, InvalidData, QueryError
-from entity_resources.grammar import QueryColumn, Vocabulary, parse_query
+from entity_resources.grammar import Vocabulary, parse_query
 from entity_resources.options import ResourceOptions
+from entity_resources.plan import FieldSpec, RenderContext, field_plan
+from entity_resources.processors import OutputColumn, value_row_builder
 from entity_resources.query import base_queryset, coerce_pk, fetch_m2m, hook_key
+from entity_resources.schema import Column as EntityColumn
+from entity_resources.schema import column_vocabulary, schema_for
 from entity_resources.writing import create_entities, delete_entity, update_entity
 from services_api.drupal.entity import EntityAccess, generated_resource
 from services_api.drupal.fields import field_array, field_item, field_value
@@ -76,35 +79,71 @@ RELATIONSHIP_DEFAULT_COUNT = 50
 # -- columns ---------------------------------------------------------------------------------
 
 
-def _out_converter(model_field: Any) -> Callable[[Any], Any] | None:
-    """Database value -> Drupal's string form (``None`` when the value is a string already)."""
-    if isinstance(model_field, models.BooleanField):
-        return lambda v: None if v is None else ("1" if v else "0")
-    if isinstance(model_field, models.DateTimeField):
-        return lambda v: None if v is None else str(int(v.timestamp()))
-    if isinstance(model_field, models.CharField | models.TextField):
+def _bool_string(value: Any) -> str:
+    return "1" if value else "0"
+
+
+def _timestamp_string(value: Any) -> str:
+    return str(int(value.timestamp()))
+
+
+def _string(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _out_converter(column: EntityColumn) -> Callable[[Any], Any] | None:
+    """Stored value (never ``None``) -> Drupal's string form; ``None`` when it is a string
+    already."""
+    if isinstance(column.target, models.BooleanField):
+        return _bool_string
+    if column.value_kind == "datetime":
+        return _timestamp_string
+    if column.text:
         return None
-    return lambda v: None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+    return _string
 
 
 @dataclass(frozen=True)
 class Column:
+    """An entity column (``entity_resources.schema.Column``) under its Drupal name."""
+
     core: str
-    #: Model field name (``author``) and ``values()`` key / filter path (``author_id``).
-    name: str
-    attname: str
-    field: Any
-    convert: Callable[[Any], Any] | None
-    text: bool
+    column: EntityColumn
     #: A Drupal field (``field_arrays``): rows carry ``{"und": [{"value", "format"}]}``.
     array: bool = False
     #: ``values()`` key of the field's text format, if it has one.
     format_attname: str | None = None
 
+    @property
+    def name(self) -> str:
+        """Model field name (``author``)."""
+        return self.column.name
+
+    @property
+    def attname(self) -> str:
+        """``values()`` key and filter path (``author_id``)."""
+        return self.column.attname
+
+    @property
+    def field(self) -> Any:
+        return self.column.field
+
+    def output(self) -> OutputColumn:
+        """How the shared row builder writes this column."""
+        if self.array:
+            if self.format_attname:
+                return OutputColumn(self.core, self.attname, field_array, extra=self.format_attname)
+            return OutputColumn(self.core, self.attname, _field_array_without_format)
+        return OutputColumn(self.core, self.attname, _out_converter(self.column), skip_none=True)
+
+
+def _field_array_without_format(value: Any) -> Any:
+    return field_array(value, None)
+
 
 @dataclass
 class CoreSchema:
-    """Drupal column names of a registration (computed once per registry version)."""
+    """The entity column schema under Drupal's names (computed once per registry version)."""
 
     options: ResourceOptions
     id_key: str
@@ -122,49 +161,38 @@ class CoreSchema:
 
 
 def _build_schema(options: ResourceOptions, core: CoreOptions | None = None) -> CoreSchema:
-    opts = options.opts
+    """Rename the registration's columns (``schema_for``): the pk is ``id_key``, ``columns``
+    renames others, the format fields of ``field_arrays`` are part of their field."""
+    entity = schema_for(options)
     id_key = core.id_key if core is not None else options.pk_name
     schema = CoreSchema(options=options, id_key=id_key, core=core)
-    renamed = {name: column for column, name in ((core and core.columns) or {}).items()}
-    pk = opts.pk
-    schema.columns[id_key] = Column(
-        id_key, pk.name, pk.attname, pk, _out_converter(pk), isinstance(pk, models.CharField)
-    )
-    schema.by_name[pk.name] = id_key
-    read_only = set(options.read_only_fields)
+    renamed = {name: key for key, name in ((core and core.columns) or {}).items()}
     arrays = (core and core.field_arrays) or {}
-    format_of = {fmt: column for column, fmt in arrays.items() if fmt}
-    for name in options.exposed_fields():
+    format_of = {fmt: key for key, fmt in arrays.items() if fmt}
+    pk = entity.pk
+    schema.columns[id_key] = Column(id_key, pk)
+    schema.by_name[pk.name] = id_key
+    for name, column in entity.columns.items():
         if name == pk.name:
             continue
-        model_field = opts.get_field(name)
         if name in format_of:  # part of its field array, no column of its own
             schema.by_name[name] = format_of[name]
             continue
         key = renamed.get(name, name)
         schema.by_name[name] = key
-        if model_field.many_to_many:
+        if not column.stored:
             schema.m2m[key] = name
-        elif model_field.concrete:
-            target = model_field
-            while target.is_relation:
-                target = target.target_field
+        else:
             fmt = arrays.get(key)
             schema.columns[key] = Column(
                 key,
-                name,
-                model_field.attname,
-                model_field,
-                _out_converter(target),
-                isinstance(target, models.CharField | models.TextField),
+                column,
                 array=key in arrays,
-                format_attname=opts.get_field(fmt).attname if fmt else None,
+                format_attname=options.opts.get_field(fmt).attname if fmt else None,
             )
             if fmt:
                 schema.formats[key] = fmt
-        else:
-            continue
-        if name not in read_only and getattr(model_field, "editable", True):
+        if column.writable:
             schema.writable[key] = name
     schema.ordering = core.default_ordering() if core is not None else options.default_ordering()
     return schema
@@ -180,20 +208,8 @@ def core_schema(core: CoreOptions) -> CoreSchema:
     return _schema(core, registration_version())
 
 
-def _row_builder(schema: CoreSchema, columns: list[Column]) -> Callable[[dict], dict]:
-    pairs = [(c.core, c.attname, c.convert, c.array, c.format_attname) for c in columns]
-
-    def build(raw: dict) -> dict:
-        out = {}
-        for core, key, convert, array, format_key in pairs:
-            value = raw[key]
-            if array:
-                out[core] = field_array(value, raw[format_key] if format_key else None)
-            else:
-                out[core] = value if convert is None else convert(value)
-        return out
-
-    return build
+def _row_builder(columns: list[Column]) -> Callable[[dict], dict]:
+    return value_row_builder([column.output() for column in columns])
 
 
 def value_keys(columns: list[Column]) -> list[str]:
@@ -208,15 +224,9 @@ def value_keys(columns: list[Column]) -> list[str]:
 
 def _build_vocabulary(schema: CoreSchema) -> Vocabulary:
     """Every base-table column filters (any operator) and sorts under its Drupal name."""
-    columns = {
-        name: QueryColumn(name, column.attname, column.field)
-        for name, column in schema.columns.items()
-    }
-    return Vocabulary(
-        fields=tuple(schema.columns),
-        filters=columns,
-        sorts=columns,
-        ordering=tuple(schema.ordering),
+    return column_vocabulary(
+        {name: column.column for name, column in schema.columns.items()},
+        ordering=schema.ordering,
         pk=schema.options.opts.pk.attname,
     )
 
@@ -363,7 +373,7 @@ class CoreResource(EntityAccess, Resource):
         keys = value_keys(columns)
         if pk_attname not in keys:
             keys.append(pk_attname)
-        build = _row_builder(self.schema, columns)
+        build = _row_builder(columns)
         raw = list(queryset.values(*keys))
         if not with_uri:
             return [build(row) for row in raw]
@@ -386,7 +396,7 @@ class CoreResource(EntityAccess, Resource):
             raise EntityNotFound()
         row = rows[0]
         for core, name in schema.m2m.items():
-            spec = SimpleNamespace(**_m2m_spec(self.options, name))
+            spec = _m2m_spec(self.options, name)
             pairs = fetch_m2m(spec, [pk], "generic").get(pk, [])
             row[core] = [str(pair[0]) for pair in pairs]
         return self.retrieve_response(request, row)
@@ -465,17 +475,9 @@ class CoreResource(EntityAccess, Resource):
         return True
 
 
-def _m2m_spec(options: ResourceOptions, name: str) -> dict:
-    model_field = options.opts.get_field(name)
-    through = model_field.remote_field.through
-    source = through._meta.get_field(model_field.m2m_field_name())
-    target = through._meta.get_field(model_field.m2m_reverse_field_name())
-    return {
-        "through": through,
-        "source_attname": source.attname,
-        "target_attname": target.attname,
-        "uuid_path": None,
-    }
+def _m2m_spec(options: ResourceOptions, name: str) -> FieldSpec:
+    """The read plan of a many-to-many field (its through table), for ``fetch_m2m``."""
+    return field_plan(options, RenderContext())[name]
 
 
 class NodeResource(CoreResource):
@@ -531,7 +533,7 @@ def _relationship_method(name: str, accessor: str):
         schema = core_schema(child_core) if child_core is not None else _build_schema(child)
         limit = min(count or RELATIONSHIP_DEFAULT_COUNT, 10_000)
         queryset = related.order_by(child.opts.pk.attname)[offset : offset + limit]
-        build = _row_builder(schema, list(schema.columns.values()))
+        build = _row_builder(list(schema.columns.values()))
         keys = value_keys(list(schema.columns.values()))
         return [build(row) for row in queryset.values(*keys)]
 

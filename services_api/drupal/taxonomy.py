@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils.text import slugify
@@ -297,7 +296,7 @@ def _node_rows(node_core: CoreOptions, request, queryset) -> list[dict]:
         to_pk = node_options.opts.pk.to_python
         pks = [to_pk(row[schema.id_key]) for row in rows]
         for core, name in schema.m2m.items():
-            pairs = fetch_m2m(SimpleNamespace(**_m2m_spec(node_options, name)), pks, "generic")
+            pairs = fetch_m2m(_m2m_spec(node_options, name), pks, "generic")
             for row, pk in zip(rows, pks, strict=True):
                 row[core] = [str(pair[0]) for pair in pairs.get(pk, [])]
     return rows

@@ -47,7 +47,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from entity_resources.exceptions import QueryError
-from entity_resources.grammar import QueryColumn, Vocabulary, parse_query, truthy
+from entity_resources.grammar import Vocabulary, parse_query, truthy
+from entity_resources.processors import OutputColumn, value_row_builder
+from entity_resources.schema import Column, column_vocabulary, model_column
 from services_api.auth.authentication import Blocked, check_credentials, csrf_token
 from services_api.drupal.entity import restws_created
 from services_api.drupal.query import page_size_policy, query_error
@@ -541,23 +543,55 @@ def index_columns() -> dict[str, str]:
     return columns
 
 
+def _columns(model: Any) -> dict[str, Column]:
+    """The index columns as entity columns (``entity_resources.schema``) under Drupal's names."""
+    pk = model._meta.pk
+    return {
+        column: model_column(pk if path == "pk" else model._meta.get_field(path), column)
+        for column, path in index_columns().items()
+    }
+
+
 @lru_cache(maxsize=8)
 def _vocabulary(model: Any, with_mail: bool) -> Vocabulary:
     pk = model._meta.pk
-    columns = {}
-    for column, path in index_columns().items():
-        if column == "mail" and not with_mail:
-            continue
-        field = pk if path == "pk" else model._meta.get_field(path)
-        columns[column] = QueryColumn(column, field.attname, field)
+    columns = _columns(model)
     ordering = ("-date_joined",) if has_field("date_joined") else (f"-{pk.attname}",)
-    return Vocabulary(
-        fields=tuple(index_columns()),
-        filters=columns,
-        sorts=columns,
+    return column_vocabulary(
+        {name: column for name, column in columns.items() if with_mail or name != "mail"},
         ordering=ordering,
         pk=pk.attname,
+        fields=tuple(columns),
     )
+
+
+def _time_string(value: datetime | None) -> str:
+    return str(timestamp(value))
+
+
+def _status_string(value: Any) -> str:
+    return "1" if value else "0"
+
+
+def _plain_string(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@lru_cache(maxsize=64)
+def _row_builder(model: Any, wanted: tuple[str, ...]) -> Any:
+    """The index row of ``wanted`` columns: Drupal's strings (timestamps, ``"1"``/``"0"``,
+    ``""`` for ``NULL``), by the shared row builder."""
+    columns = index_columns()
+    outputs = []
+    for column in wanted:
+        if column in TIME_COLUMNS:
+            convert = _time_string
+        elif column == "status":
+            convert = _status_string
+        else:
+            convert = _plain_string
+        outputs.append(OutputColumn(column, columns[column], convert))
+    return value_row_builder(outputs)
 
 
 def index_vocabulary(admin: bool) -> Vocabulary:
@@ -788,20 +822,13 @@ class UserResource(Resource):
         queryset = spec.apply(get_user_model()._default_manager.all())
         paths = sorted({columns[c] for c in wanted} | {"pk"})
         rows = queryset.values(*paths)[spec.offset : spec.offset + spec.page_size]
+        build = _row_builder(get_user_model(), tuple(wanted))
+        hide_mail = "mail" in wanted and not admin
         result = []
         for row in rows:
-            item: dict[str, Any] = {}
-            for column in wanted:
-                if column == "mail" and not (admin or row["pk"] == viewer.pk):
-                    continue
-                value = row[columns[column]]
-                if column in TIME_COLUMNS:
-                    value = str(timestamp(value))
-                elif column == "status":
-                    value = "1" if value else "0"
-                else:
-                    value = "" if value is None else str(value)
-                item[column] = value
+            item = build(row)
+            if hide_mail and row["pk"] != viewer.pk:
+                del item["mail"]
             item["uri"] = request.services.resource_uri("user", row["pk"])
             result.append(item)
         return result
