@@ -57,6 +57,37 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 )
             )
     errors.extend(_check_files_and_bulk())
+    errors.extend(_check_response_styles())
+    return errors
+
+
+def _check_response_styles() -> list[checks.CheckMessage]:
+    """``RESPONSE_STYLES`` keeps ``services`` (the fallback) and holds style classes."""
+    from services_api.drupal.styles import ServicesStyle
+
+    try:
+        styles = services_settings.RESPONSE_STYLES
+    except ImportError:
+        return []  # reported as E003
+    errors: list[checks.CheckMessage] = []
+    if "services" not in styles:
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}['RESPONSE_STYLES'] must keep a 'services' style.",
+                hint="It answers endpoints whose style the setting does not name.",
+                id="services_api.E006",
+            )
+        )
+    for name, cls in styles.items():
+        if not (isinstance(cls, type) and issubclass(cls, ServicesStyle)):
+            errors.append(
+                checks.Error(
+                    f"{SETTINGS_NAME}['RESPONSE_STYLES'][{name!r}] is not a ServicesStyle "
+                    f"subclass: {cls!r}.",
+                    hint="Subclass services_api.drupal.styles.ServicesStyle or RestwsStyle.",
+                    id="services_api.E006",
+                )
+            )
     return errors
 
 

@@ -64,6 +64,11 @@ def parser_choices() -> list[tuple[str, str]]:
     return _with_setting(PARSER_CHOICES, "PARSERS")
 
 
+def response_style_choices() -> list[tuple[str, str]]:
+    """Response styles an endpoint can use (``SERVICES_API["RESPONSE_STYLES"]``)."""
+    return _with_setting(RESPONSE_STYLES, "RESPONSE_STYLES")
+
+
 def default_formatters() -> list[str]:
     """New endpoints answer JSON and XML, as Drupal's (php/bencode are not provided).
 

@@ -19,10 +19,10 @@ from entity_resources.grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services_api.constants import (
     COUNT_MODES,
     ERROR_STYLES,
-    RESPONSE_STYLES,
     auth_method_choices,
     default_formatters,
     default_parsers,
+    response_style_choices,
 )
 
 PATH_RE = re.compile(r"^(?:[A-Za-z0-9_\-~]+(?:/[A-Za-z0-9_\-~]+)*)?$")
@@ -131,7 +131,12 @@ class Endpoint(models.Model):
         default="json",
         help_text="Response format when a request names none and sends no Accept header.",
     )
-    response_style = models.CharField(max_length=16, choices=RESPONSE_STYLES, default="services")
+    response_style = models.CharField(
+        max_length=16,
+        choices=response_style_choices,
+        default="services",
+        help_text="How entity resources shape their answers (RESPONSE_STYLES setting).",
+    )
     error_style = models.CharField(max_length=16, choices=ERROR_STYLES, default="drupal")
     page_size = models.PositiveIntegerField(
         default=DEFAULT_PAGE_SIZE, help_text="Default index page size."

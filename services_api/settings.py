@@ -101,6 +101,12 @@ DEFAULTS: dict[str, Any] = {
         "application/xml": "services_api.wire.parsers.ServicesXMLParser",
         "text/xml": "services_api.wire.parsers.ServicesTextXMLParser",
     },
+    # How the entity resources shape their answers, by the endpoint's ``response_style``:
+    # import strings of ``services_api.drupal.styles.ServicesStyle`` subclasses.
+    "RESPONSE_STYLES": {
+        "services": "services_api.drupal.styles.ServicesStyle",
+        "restws": "services_api.drupal.styles.RestwsStyle",
+    },
     # Import strings of ``(error, context) -> ServicesError | None`` callables that may reshape
     # every error before it is answered (Drupal's hook_rest_server_execute_errors_alter);
     # see docs/server.md "Shaping errors".
@@ -110,7 +116,7 @@ DEFAULTS: dict[str, Any] = {
 # Settings holding dotted paths that are imported on access.
 IMPORT_STRINGS = frozenset({"USER_PROFILE_FIELDS", "ROOT_VIEW"})
 # Settings holding ``{name: dotted path}``, merged over the defaults and imported on access.
-IMPORT_STRING_MAPS = frozenset({"AUTHENTICATORS", "FORMATTERS", "PARSERS"})
+IMPORT_STRING_MAPS = frozenset({"AUTHENTICATORS", "FORMATTERS", "PARSERS", "RESPONSE_STYLES"})
 # Settings holding lists of dotted paths, each imported on access.
 IMPORT_STRING_LISTS = frozenset({"ERROR_ALTER_HOOKS"})
 
@@ -170,7 +176,8 @@ def reload_settings(*, setting: str, **kwargs: Any) -> None:
 
 class SettingMapping(Mapping):
     """A read-only, always current view of a ``{name: class}`` setting (``AUTHENTICATORS``,
-    ``FORMATTERS``, ``PARSERS``), for the modules that look classes up by name."""
+    ``FORMATTERS``, ``PARSERS``, ``RESPONSE_STYLES``), for the modules that look classes up by
+    name."""
 
     def __init__(self, setting: str) -> None:
         self.setting = setting

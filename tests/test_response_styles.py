@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from project.demo.models import Article
+from services_api.drupal.styles import RestwsStyle, ServicesStyle
 from tests.entity_helpers import basic, body, make_data, send
 
 ARTICLES = "/api/entity_article"
@@ -410,3 +412,76 @@ def test_at_most_three_queries_at_any_page_size_and_fields(
     node_fields = fields.replace("id,", "nid,").replace("author", "uid").replace("&fields=tags", "")
     with django_assert_max_num_queries(3):
         assert client.get(f"/api/node.json?pagesize={size}{node_fields}").status_code == 200
+
+
+# -- styles swapped by setting (SERVICES_API["RESPONSE_STYLES"]) ---------------------------------
+
+
+class WrappedStyle(ServicesStyle):
+    """A project's own style: index rows under ``items`` with the page number."""
+
+    def index(self, resource, request, page):
+        return {"page": page.page, "items": page.rows}
+
+
+class QuietDeleteStyle(RestwsStyle):
+    """A replaced ``restws``: deletes answer ``{"deleted": true}``."""
+
+    def deleted(self, resource, request):
+        return {"deleted": True}
+
+
+CUSTOM_STYLES = {
+    "RESPONSE_STYLES": {
+        "wrapped": "tests.test_response_styles.WrappedStyle",
+        "restws": "tests.test_response_styles.QuietDeleteStyle",
+    }
+}
+
+
+def test_a_style_added_by_setting_is_used(client, make_endpoint, data):
+    with override_settings(SERVICES_API=CUSTOM_STYLES):
+        make_endpoint("wr", resources={"entity_article": CRUD}, response_style="wrapped")
+        make_endpoint("sv", resources={"entity_article": CRUD})
+        response = client.get("/wr/entity_article.json?pagesize=1")
+        assert response.status_code == 200
+        answer = body(response)
+        assert answer["page"] == 0 and len(answer["items"]) == 1
+        assert set(answer["items"][0]) >= {"id", "title"}
+        # The built-in styles stay: a services endpoint still answers a plain list.
+        assert isinstance(body(client.get("/sv/entity_article.json?pagesize=1")), list)
+
+
+def test_a_style_replaced_by_setting_is_used(client, make_endpoint, data):
+    with override_settings(SERVICES_API=CUSTOM_STYLES):
+        make_endpoint("rq", resources={"entity_article": CRUD}, response_style="restws")
+        pk = data.articles[0].pk
+        response = send(client, "DELETE", f"/rq/entity_article/{pk}.json", None, data.staff)
+        assert (response.status_code, body(response)) == (200, {"deleted": True})
+        assert not Article.objects.filter(pk=pk).exists()
+        # The rest of the replaced style is RESTWS's (its envelope).
+        assert "list" in body(client.get("/rq/entity_article.json"))
+
+
+def test_the_endpoint_style_choices_follow_the_setting(db):
+    from django.core.exceptions import ValidationError
+
+    from services_api.models import Endpoint
+
+    endpoint = Endpoint(name="styled", path="styled", response_style="wrapped")
+    with pytest.raises(ValidationError) as caught:
+        endpoint.full_clean()
+    assert "response_style" in caught.value.message_dict
+    with override_settings(SERVICES_API=CUSTOM_STYLES):
+        endpoint.full_clean()
+
+
+def test_response_style_setting_is_checked():
+    from services_api.checks import check_settings
+
+    bad = {"RESPONSE_STYLES": {"services": None, "odd": "collections.OrderedDict"}}
+    with override_settings(SERVICES_API=bad):
+        messages = [m.msg for m in check_settings() if m.id == "services_api.E006"]
+    assert len(messages) == 2
+    assert "must keep a 'services' style" in messages[0]
+    assert "'odd'" in messages[1] and "not a ServicesStyle subclass" in messages[1]

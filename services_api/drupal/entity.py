@@ -342,10 +342,12 @@ def generated_resource(
     return cls()
 
 
-def resource_for(options: ResourceOptions, base: type[EntityResource] = EntityResource) -> Resource:
-    """The ``entity_<model>`` resource of a registration."""
+def resource_for(options: ResourceOptions) -> Resource:
+    """The ``entity_<model>`` resource of a registration (always ``EntityResource``: a host
+    shapes answers with a response style, rows with options, or serves a model through a
+    custom resource of its own)."""
     return generated_resource(
-        base,
+        EntityResource,
         options,
         name=options.resource_name,
         id_key=options.pk_name,

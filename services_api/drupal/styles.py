@@ -11,9 +11,11 @@ create 201 ``{uri, id, resource, uuid}`` with ``Location``, update and delete an
 references name the resource the endpoint serves them under (its alias); the endpoint's
 ``count_mode`` counts unless ``Prefer: count=`` says otherwise.
 
-A style is a small class; ``STYLES`` maps the endpoint's ``response_style`` to one (a host
-project may add its own before the first request). ``EntityResource.<op>_response`` calls the
-request's style.
+A style is a small class; the ``RESPONSE_STYLES`` setting (``services_settings``, import
+strings merged over the defaults) maps the endpoint's ``response_style`` to one, so a project
+replaces a style or adds its own by subclassing ``ServicesStyle`` or ``RestwsStyle``
+(docs/response-styles.md). ``STYLES`` is that mapping, always current.
+``EntityResource.<op>_response`` calls the request's style.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from entity_resources.plan import FOREIGN_KEY, MANY_TO_MANY, field_plan, related
 from entity_resources.query import rows_by_pk
 from services_api.exceptions import ServicesError
 from services_api.resources.results import Result
+from services_api.settings import SettingMapping, services_settings
 
 
 def page_url(base: str, params: Sequence[tuple[str, str]], **changes: Any) -> str:
@@ -227,13 +230,16 @@ def public_references(request: Any, options: ResourceOptions, rows: list[dict]) 
     return rows
 
 
-#: The endpoint's ``response_style`` -> its style.
-STYLES: dict[str, ServicesStyle] = {"services": ServicesStyle(), "restws": RestwsStyle()}
+#: The endpoint's ``response_style`` -> its style class (``SERVICES_API["RESPONSE_STYLES"]``).
+STYLES: SettingMapping = SettingMapping("RESPONSE_STYLES")
 
 
 def style_for(request: Any) -> ServicesStyle:
-    """The response style of the request's endpoint."""
-    return STYLES.get(request.services.endpoint.response_style) or STYLES["services"]
+    """The response style of the request's endpoint (``services`` for a name the setting no
+    longer has, e.g. a style removed after endpoints chose it)."""
+    styles = services_settings.RESPONSE_STYLES
+    cls = styles.get(request.services.endpoint.response_style) or styles["services"]
+    return cls()
 
 
 __all__ = [
