@@ -4,7 +4,8 @@ The public viewsets (``entity_resources.viewsets``) set ``filter_backends =
 [GrammarFilterBackend]`` and ``pagination_class = GrammarPagination``, so ``list`` is DRF's
 ``filter_queryset`` -> ``paginate_queryset`` -> ``get_paginated_response``:
 
-* ``GrammarFilterBackend`` parses the request's query (PHP brackets, ``parameters[...]``,
+* ``GrammarFilterBackend`` parses the request's query (PHP brackets read by
+  ``brackets.request_query``, ``parameters[...]``,
   ``sort``/``direction``, ``fields``, ``page``/``pagesize``/``cursor``) with
   ``grammar.parse_query`` over the registration's ``Vocabulary`` (once per request, kept on
   the request), filters the queryset with it, documents the parameters for schema generators
@@ -30,6 +31,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .brackets import request_query
 from .filtering import vocabulary_for
 from .grammar import PageSize, QuerySpec, Vocabulary, parse_query
 from .listing import Listing, read_page
@@ -104,11 +106,9 @@ def query_spec(view: Any, request: Any) -> QuerySpec:
     """The request's parsed index query (parsed once; a ``QueryError`` names the parameter)."""
     spec = getattr(request, _SPEC_ATTR, None)
     if spec is None:
-        from .viewsets import nested_query
-
         spec = parse_query(
             vocabulary_for(view.entity_options),
-            nested_query(request.query_params),
+            request_query(request),
             page_size=PageSize(view.page_size, view.max_page_size),
         )
         setattr(request, _SPEC_ATTR, spec)
@@ -169,12 +169,10 @@ class GrammarFilterBackend(BaseFilterBackend):
         return params
 
     def to_html(self, request: Any, queryset: Any, view: Any) -> str:
-        from .viewsets import nested_query
-
         return filters_modal(
             filter_form_html(
                 vocabulary_for(view.entity_options),
-                nested_query(request.query_params),
+                request_query(request),
                 request.path,
             )
         )

@@ -86,6 +86,12 @@ class InvalidFilter(BadParameter):
     column does not take: 400 on the entity resources, 406 "Invalid query" on core ones."""
 
 
+class NestedTooDeeply(EntityError):
+    """A query string or body nested deeper than the limit (``brackets``, ``limits``): 400."""
+
+    status = 400
+
+
 class EntityNotFound(EntityError):
     status = 404
 

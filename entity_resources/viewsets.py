@@ -10,17 +10,16 @@ rows::
     entity_resources.viewsets.register_viewsets(router)
     urlpatterns = [path("rest/", include(router.urls))]
 
-Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on other
-endpoints, PHP bracket syntax in the query string); create answers 201 with the saved row(s);
-update the saved row; delete 204. Client errors keep their status (406 unknown parameter,
-400 bad value, 404 missing entity, 403 object hook) with ``{"detail": message}`` (validation:
-``{"form_errors": ...}``): ``EntityError`` is a DRF ``APIException``, so DRF's own exception
-handler answers it.
+Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on the Services
+endpoint; the query string is read by the one PHP bracket parser, ``brackets.request_query``);
+create answers 201 with the saved row(s); update the saved row; delete 204. Client errors
+keep their status (406 unknown parameter, 400 bad value, 404 missing entity, 403 object hook)
+with ``{"detail": message}`` (validation: ``{"form_errors": ...}``): ``EntityError`` is a DRF
+``APIException``, so DRF's own exception handler answers it.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -28,54 +27,14 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from .brackets import request_query
 from .drf import GrammarFilterBackend, GrammarPagination
-from .exceptions import EntityError
 from .grammar import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .limits import MAX_NESTING_DEPTH
 from .options import ResourceOptions
 from .permissions import EntityPermission
 from .plan import RenderContext
 from .query import base_queryset, retrieve_row, rows_by_pk
 from .writing import create_entities, delete_entity, get_instance, serializer_for, update_entity
-
-_KEY_RE = re.compile(r"\[([^\]]*)\]")
-
-
-def nested_query(querydict: Any) -> dict[str, Any]:
-    """``parameters[created][gte]=x`` query keys as nested dicts (``a[]`` as lists), last wins.
-
-    Keys nested deeper than ``MAX_NESTING_DEPTH`` (the top-level dict counting as one, as
-    for other endpoints' query strings and bodies) are a 400.
-    """
-    out: dict[str, Any] = {}
-    for key in querydict:
-        for value in querydict.getlist(key):
-            head, _, rest = key.partition("[")
-            parts = [head, *_KEY_RE.findall("[" + rest)] if rest else [head]
-            if len(parts) > MAX_NESTING_DEPTH:
-                raise EntityError("Query string nested too deeply.")
-            node: Any = out
-            for index, part in enumerate(parts):
-                last = index == len(parts) - 1
-                nxt = parts[index + 1] if not last else None
-                if last:
-                    if isinstance(node, list):
-                        node.append(value)
-                    else:
-                        node[part] = value
-                    break
-                if isinstance(node, list):
-                    child: Any = [] if nxt == "" else {}
-                    node.append(child)
-                    node = child
-                    continue
-                existing = node.get(part)
-                if nxt == "" and not isinstance(existing, list):
-                    existing = node[part] = []
-                elif nxt != "" and not isinstance(existing, dict):
-                    existing = node[part] = {}
-                node = existing
-    return out
 
 
 class EntityViewSet(viewsets.ModelViewSet):
@@ -132,7 +91,7 @@ class EntityViewSet(viewsets.ModelViewSet):
             kwargs[self.lookup_field],
             request,
             self.get_render_context(),
-            query=nested_query(request.query_params),
+            query=request_query(request),
             processor=self.processor,
         )
         return Response(row)
@@ -194,4 +153,4 @@ def register_viewsets(router: Any, *, prefix: str = "") -> Any:
     return router
 
 
-__all__ = ["EntityViewSet", "nested_query", "register_viewsets", "viewset_for"]
+__all__ = ["EntityViewSet", "register_viewsets", "viewset_for"]

@@ -3,7 +3,8 @@
 import pytest
 
 from entity_resources import site
-from entity_resources.viewsets import EntityViewSet, nested_query, viewset_for
+from entity_resources.brackets import request_query
+from entity_resources.viewsets import EntityViewSet, viewset_for
 from project.demo.models import Article, Tag
 from tests.entity_helpers import body, make_data
 
@@ -110,13 +111,36 @@ def test_generic_registration(client, data):
     assert site.get_options(Tag).processor == "generic"
 
 
-def test_nested_query():
-    from django.http import QueryDict
-
-    query = QueryDict("a=1&parameters[x][gte]=2&parameters[y]=3&l[]=4&l[]=5&return[t]=1")
-    assert nested_query(query) == {
+def test_request_query_is_the_php_bracket_parse(rf):
+    request = rf.get("/x?a=1&parameters[x][gte]=2&parameters[y]=3&l[]=4&l[]=5&return[t]=1")
+    assert request_query(request) == {
         "a": "1",
         "parameters": {"x": {"gte": "2"}, "y": "3"},
         "l": ["4", "5"],
         "return": {"t": "1"},
     }
+
+
+BRACKET_QUERIES = [
+    "fields=id,title&parameters[created][gte]=2024-03-01",
+    "fields[]=id&fields[]=title&sort=title",
+    "fields=id,title&parameters[title][]=Alpha river&parameters[title][]=Beta mountain",
+    "fields=id&parameters[created][lt]=2024-03-01&sort=created&direction=DESC",
+    "fields=id,title&parameters[status]=1&sort=title&pagesize=1&page=1",
+    "parameters[created][nope]=1",
+    "parameters[nope]=1",
+    "a" + "[x]" * 40 + "=1",
+]
+
+
+@pytest.mark.parametrize("query", BRACKET_QUERIES)
+def test_same_bracket_query_same_answer_on_rest_and_api(client, data, query):
+    """One PHP bracket parser and one grammar: /rest/ (DRF) and /api/ (Services) agree on the
+    rows, and on the status and message of a refused query."""
+    rest = client.get(f"{REST}?{query}")
+    api = client.get(f"/api/entity_article.json?{query}")
+    assert rest.status_code == api.status_code, (rest.content, api.content)
+    if rest.status_code == 200:
+        assert body(rest) == body(api) != []
+    else:
+        assert [body(rest)["detail"]] == body(api)

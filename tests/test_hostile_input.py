@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from entity_resources.brackets import request_query
 from entity_resources.exceptions import BadParameter, EntityError
 from entity_resources.filtering import vocabulary_for
 from entity_resources.grammar import PageSize, parse_query
 from entity_resources.limits import MAX_INTEGER, parse_int, to_int
 from entity_resources.registry import site
-from entity_resources.viewsets import nested_query
 from project.demo.models import Article
 from services_api.exceptions import ServicesError
 from services_api.wire.parsers import PARSERS, parse_php_query
@@ -362,6 +362,10 @@ def test_writes_answer_any_body_without_a_5xx_or_a_partial_write(client, data, p
     check()
 
 
-def test_nested_query_is_the_bracket_view_of_the_query(rf):
-    request = rf.get("/x?parameters[status][in]=0&a[]=1&a[]=2")
-    assert nested_query(request.GET) == {"parameters": {"status": {"in": "0"}}, "a": ["1", "2"]}
+def test_the_viewsets_read_the_query_with_the_one_bracket_parser(rf):
+    request = rf.get("/x?parameters[status][in]=0&a[]=1&a[]=2&a[5]=3")
+    assert request_query(request) == parse_php_query(request.META["QUERY_STRING"])
+    assert request_query(request) == {
+        "parameters": {"status": {"in": "0"}},
+        "a": {"0": "1", "1": "2", "5": "3"},
+    }

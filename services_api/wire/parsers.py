@@ -1,7 +1,9 @@
 """Request body parsers with Drupal Services' wire behaviour (spec §3, §4).
 
 * ``parse_php_query`` reproduces PHP's ``parse_str``/``$_POST`` bracket rules, because clients
-  written against Drupal (jDrupal, Warmshowers apps) send ``node[field_x][und][0][value]=...``.
+  written against Drupal (jDrupal, Warmshowers apps) send ``node[field_x][und][0][value]=...``;
+  the one implementation is ``entity_resources.brackets`` (the DRF viewsets read their query
+  strings with it too), used here with the ``MAX_NESTING_DEPTH`` setting.
 * The parser classes are DRF parsers, but raise ``ServicesError`` so the status codes are
   Drupal's: bad JSON ``400 : Invalid JSON.``, bad XML ``406 Not Acceptable : Line L, Col C: ...``,
   an unknown Content-Type ``406 ... Unsupported request content type <mime>`` (never 415).
@@ -21,7 +23,6 @@ import codecs
 import re
 from collections.abc import Sequence
 from typing import IO, Any
-from urllib.parse import unquote_plus, unquote_to_bytes
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import ErrorString
 
@@ -35,25 +36,20 @@ from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.parsers import BaseParser
 
+from entity_resources import brackets
+from entity_resources.brackets import BODY_TOO_DEEP, QUERY_TOO_DEEP
+from entity_resources.exceptions import NestedTooDeeply
 from services_api.constants import default_parsers
 from services_api.exceptions import ServicesError
 from services_api.server.negotiation import best_match
 from services_api.settings import SettingMapping, services_settings
 
 FORM_MIME = "application/x-www-form-urlencoded"
-TOO_DEEP = "Request body nested too deeply."
-QUERY_TOO_DEEP = "Query string nested too deeply."
+TOO_DEEP = BODY_TOO_DEEP
 TOO_LARGE = "Request body too large."
 INVALID_JSON = "Invalid JSON."
 XML_FORBIDDEN = "XML with DTD or entities is not allowed."
 
-_LONG_MAX = 2**63 - 1
-_LONG_MIN = -(2**63)
-# PHP's ZEND_HANDLE_NUMERIC_STR: canonical decimal integers are integer keys ("0", "-3", not "03").
-_NUMERIC_KEY_RE = re.compile(r"-?[1-9][0-9]*|0")
-# C isspace(): PHP skips one of these right after "[" when looking for "[]".
-_C_SPACE = frozenset(" \t\n\v\f\r")
-_UNTERMINATED_MANGLE = str.maketrans(" .[", "___")
 _XML_POSITION_RE = re.compile(r":\s*line \d+, column \d+$")
 
 
@@ -89,112 +85,6 @@ def check_depth(value: Any, max_depth: int | None = None) -> None:
 # --- PHP parse_str -------------------------------------------------------------------------
 
 
-def _php_key(key: str) -> int | str:
-    """Array key as PHP stores it: canonical integers in the 64-bit range become ints."""
-    if _NUMERIC_KEY_RE.fullmatch(key):
-        number = int(key)
-        if _LONG_MIN <= number <= _LONG_MAX:
-            return number
-    return key
-
-
-class _PHPArray:
-    """An ordered PHP array: keys are ints or strings, ``[]`` appends at the next free index."""
-
-    __slots__ = ("items", "next_index")
-
-    def __init__(self) -> None:
-        self.items: dict[int | str, Any] = {}
-        self.next_index = 0  # PHP < 8.3: negative keys never move it
-
-    def _store(self, key: int | str, value: Any) -> None:
-        self.items[key] = value  # an existing key keeps its position, as in a PHP hash
-        if isinstance(key, int) and key >= self.next_index:
-            self.next_index = min(key + 1, _LONG_MAX)
-
-    def set(self, key: str, value: Any) -> None:
-        self._store(_php_key(key), value)
-
-    def append(self, value: Any) -> bool:
-        """``$a[] = value``; False when the next index is taken (only at PHP_INT_MAX)."""
-        if self.next_index in self.items:
-            return False
-        self._store(self.next_index, value)
-        return True
-
-    def child(self, key: str | None) -> _PHPArray | None:
-        """The array at ``key`` (``None``: a new appended one); a scalar there is replaced."""
-        array = _PHPArray()
-        if key is None:
-            return array if self.append(array) else None
-        php_key = _php_key(key)
-        existing = self.items.get(php_key)
-        if isinstance(existing, _PHPArray):
-            return existing
-        self._store(php_key, array)
-        return array
-
-    def to_python(self) -> list[Any] | dict[str, Any]:
-        """Drupal's JSON view: keys exactly ``0..n-1`` in order -> list, else string-keyed dict."""
-        if list(self.items) == list(range(len(self.items))):
-            return [_to_python(v) for v in self.items.values()]
-        return {str(k): _to_python(v) for k, v in self.items.items()}
-
-
-def _to_python(value: Any) -> Any:
-    return value.to_python() if isinstance(value, _PHPArray) else value
-
-
-def _root_to_python(root: _PHPArray) -> dict[str, Any]:
-    return {str(k): _to_python(v) for k, v in root.items.items()}
-
-
-def _register(
-    root: _PHPArray, name: str, value: Any, max_depth: int, too_deep: str = TOO_DEEP
-) -> None:
-    """Store ``name=value`` into ``root`` like PHP's ``php_register_variable_ex`` (PHP 8).
-
-    Leading spaces are dropped and a NUL ends the name; in the top-level name ``.`` and space
-    become ``_``; ``[key]`` segments nest (``[]`` appends), anything after a ``]`` that is not
-    ``[`` is ignored; a ``[`` without a closing ``]`` in the first segment is not a bracket:
-    it and any later space, ``.`` or ``[`` become ``_`` (``a[b.c`` -> ``a_b_c``). A scalar in
-    the way of a nested key is replaced by an array; a plain key overwrites (last wins).
-    """
-    name = name.split("\x00", 1)[0].lstrip(" ")
-    bracket = name.find("[")
-    top = (name if bracket < 0 else name[:bracket]).replace(" ", "_").replace(".", "_")
-    if not top:
-        return
-    target = root
-    key: str | None = top
-    pos = bracket  # index of the "[" opening the next segment, or -1
-    level = 0
-    while pos >= 0:
-        start = pos + 1
-        probe = start + 1 if name[start : start + 1] in _C_SPACE else start
-        if name[probe : probe + 1] == "]":
-            index, close = None, probe
-        else:
-            close = name.find("]", probe)
-            if close < 0:
-                if level == 0:
-                    key = f"{top}_{name[start:].translate(_UNTERMINATED_MANGLE)}"
-                break
-            index = name[start:close]
-        level += 1
-        if level + 1 > max_depth:  # the root counts as one level
-            raise _too_deep(too_deep)
-        nested = target.child(key)
-        if nested is None:
-            return
-        target, key = nested, index
-        pos = close + 1 if name[close + 1 : close + 2] == "[" else -1
-    if key is None:
-        target.append(value)
-    else:
-        target.set(key, value)
-
-
 def parse_php_query(
     data: str | bytes,
     *,
@@ -203,38 +93,21 @@ def parse_php_query(
     errors: str = "replace",
     too_deep: str = TOO_DEEP,
 ) -> dict[str, Any]:
-    """Parse a query string or form body exactly like PHP's ``parse_str`` (spec §3, §4).
-
-    ``a[b]=1`` -> ``{"a": {"b": "1"}}``; ``a[]=1&a[]=2`` -> ``{"a": ["1", "2"]}``;
-    ``a[0][x]=1&a[1][x]=2`` -> ``{"a": [{"x": "1"}, {"x": "2"}]}``; repeated plain keys: last
-    wins; ``.``/space in top-level names -> ``_``; ``+`` is a space; pairs without a name are
-    skipped and a pair without ``=`` has the value ``""``. Values are always strings.
-    Percent-decoded bytes are decoded with ``encoding``/``errors`` (``errors="strict"`` raises
-    ``UnicodeDecodeError``). Nesting deeper than ``max_depth`` (default ``MAX_NESTING_DEPTH``;
-    the top-level dict counts as 1) raises 400 with the message ``too_deep`` (``Request body
-    nested too deeply.``; the server passes ``QUERY_TOO_DEEP`` for the query string), where
-    PHP would silently drop the variable. PHP's ``max_input_vars`` cap is not reproduced: the body
-    size limit bounds the work instead.
-    """
-    limit = _depth_limit(max_depth)
-    root = _PHPArray()
-    if isinstance(data, bytes):
-        pairs = data.split(b"&")
-
-        def decode(raw: Any) -> str:
-            return unquote_to_bytes(raw.replace(b"+", b" ")).decode(encoding, errors)
-    else:
-        pairs = data.split("&")
-
-        def decode(raw: Any) -> str:
-            return unquote_plus(raw, encoding=encoding, errors=errors)
-
-    for pair in pairs:
-        if not pair:
-            continue
-        name, sep, value = pair.partition(b"=" if isinstance(pair, bytes) else "=")
-        _register(root, decode(name), decode(value) if sep else "", limit, too_deep)
-    return _root_to_python(root)
+    """``entity_resources.brackets.parse_php_query`` (PHP's ``parse_str``, spec §3, §4) with the
+    ``MAX_NESTING_DEPTH`` setting as the default depth and ``ServicesError`` (400 ``too_deep``,
+    ``Request body nested too deeply.`` unless the caller passes ``QUERY_TOO_DEEP``) for a key
+    nested deeper. PHP's ``max_input_vars`` cap is not reproduced: the body size limit bounds
+    the work instead."""
+    try:
+        return brackets.parse_php_query(
+            data,
+            max_depth=_depth_limit(max_depth),
+            encoding=encoding,
+            errors=errors,
+            too_deep=too_deep,
+        )
+    except NestedTooDeeply as exc:
+        raise _too_deep(exc.message) from None
 
 
 # --- reading bodies ------------------------------------------------------------------------
@@ -371,13 +244,16 @@ class ServicesMultiPartParser(BaseParser):
             raise ServicesError(TOO_LARGE, 413) from None
         except (TooManyFieldsSent, TooManyFilesSent) as exc:
             raise ServicesError(str(exc), 400) from None
-        depth = services_settings.MAX_NESTING_DEPTH
-        root = _PHPArray()
-        for source in (fields, files):
-            for name, values in source.lists():
-                for value in values:
-                    _register(root, name, value, depth)
-        return _root_to_python(root)
+        pairs = (
+            (name, value)
+            for source in (fields, files)
+            for name, values in source.lists()
+            for value in values
+        )
+        try:
+            return brackets.php_arrays(pairs, max_depth=services_settings.MAX_NESTING_DEPTH)
+        except NestedTooDeeply as exc:
+            raise _too_deep(exc.message) from None
 
 
 def _xml_value(element: Element) -> Any:
