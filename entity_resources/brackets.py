@@ -1,12 +1,12 @@
 """The one PHP bracket parser: query strings and form bodies as PHP's ``parse_str`` reads them.
 
-Clients written against Drupal (jDrupal, Warmshowers apps) and anyone filtering an index send
+Clients written against PHP servers, and anyone filtering an index, send
 ``parameters[created][gte]=1&fields[]=title``; this module turns such text into nested dicts
 and lists, for the query grammar (``entity_resources.grammar``) and for any server built on
 it. ``request_query(request)`` is the parsed query string of a Django or DRF request (parsed
 once per request); ``parse_php_query`` parses any text.
 
-PHP arrays become Python values the way Drupal's JSON formatter renders them: an array whose
+PHP arrays become Python values the way PHP's ``json_encode`` renders them: an array whose
 keys are exactly ``0..n-1`` in insertion order is a ``list``, any other array a ``dict`` with
 string keys. The top level is always a ``dict``. Nesting deeper than ``MAX_NESTING_DEPTH`` (the
 top-level dict counting as one) is refused with ``NestedTooDeeply`` (400).
@@ -83,7 +83,8 @@ class _PHPArray:
         return array
 
     def to_python(self) -> list[Any] | dict[str, Any]:
-        """Drupal's JSON view: keys exactly ``0..n-1`` in order -> list, else string-keyed dict."""
+        """``json_encode``'s view: keys exactly ``0..n-1`` in order -> list, else a string-keyed
+        dict."""
         if list(self.items) == list(range(len(self.items))):
             return [_to_python(v) for v in self.items.values()]
         return {str(k): _to_python(v) for k, v in self.items.items()}

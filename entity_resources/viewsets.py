@@ -10,8 +10,8 @@ rows::
     entity_resources.viewsets.register_viewsets(router)
     urlpatterns = [path("rest/", include(router.urls))]
 
-Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on the Services
-endpoint; the query string is read by the one PHP bracket parser, ``brackets.request_query``);
+Index answers a plain list (page/pagesize/fields/parameters/sort/direction as on other
+endpoints; the query string is read by the one PHP bracket parser, ``brackets.request_query``);
 create answers 201 with the saved row(s); update the saved row; delete 204. Client errors
 keep their status (406 unknown parameter, 400 bad value, 404 missing entity, 403 object hook)
 with ``{"detail": message}`` (validation: ``{"form_errors": ...}``): ``EntityError`` is a DRF

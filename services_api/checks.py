@@ -75,7 +75,7 @@ def _check_response_styles() -> list[checks.CheckMessage]:
             checks.Error(
                 f"{SETTINGS_NAME}['RESPONSE_STYLES'] must keep a 'services' style.",
                 hint="It answers endpoints whose style the setting does not name.",
-                id="services_api.E006",
+                id="services_api.E007",
             )
         )
     for name, cls in styles.items():
@@ -85,7 +85,7 @@ def _check_response_styles() -> list[checks.CheckMessage]:
                     f"{SETTINGS_NAME}['RESPONSE_STYLES'][{name!r}] is not a ServicesStyle "
                     f"subclass: {cls!r}.",
                     hint="Subclass services_api.drupal.styles.ServicesStyle or RestwsStyle.",
-                    id="services_api.E006",
+                    id="services_api.E007",
                 )
             )
     return errors

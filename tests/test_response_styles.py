@@ -481,7 +481,7 @@ def test_response_style_setting_is_checked():
 
     bad = {"RESPONSE_STYLES": {"services": None, "odd": "collections.OrderedDict"}}
     with override_settings(SERVICES_API=bad):
-        messages = [m.msg for m in check_settings() if m.id == "services_api.E006"]
+        messages = [m.msg for m in check_settings() if m.id == "services_api.E007"]
     assert len(messages) == 2
     assert "must keep a 'services' style" in messages[0]
     assert "'odd'" in messages[1] and "not a ServicesStyle subclass" in messages[1]
