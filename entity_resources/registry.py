@@ -117,7 +117,7 @@ def register(
     decorates a ``ResourceOptions`` subclass, as ``@admin.register`` decorates a ``ModelAdmin``:
     the model is registered with that class.
     """
-    target = site or globals()["site"]
+    target = site if site is not None else globals()["site"]  # an empty site is falsy (len 0)
     if not models_:
         raise ValueError("At least one model must be passed to register.")
     return _Registration(target, list(models_), options)

@@ -56,6 +56,9 @@ class EntityViewSet(viewsets.ModelViewSet):
         return base_queryset(self.entity_options, self.request)
 
     def get_serializer_class(self):
+        """The write serializer: the registration's (``writing.serializer_for``: exposed
+        fields, ``read_only_fields``, the pk and non-editable fields read-only). Every write
+        of the viewset goes through this hook, so a subclass may return its own."""
         return serializer_for(self.entity_options)
 
     def get_object(self):
@@ -97,7 +100,12 @@ class EntityViewSet(viewsets.ModelViewSet):
         return Response(row)
 
     def create(self, request, *args, **kwargs):
-        pks = create_entities(self.entity_options, request, request.data)
+        pks = create_entities(
+            self.entity_options,
+            request,
+            request.data,
+            serializer_class=self.get_serializer_class(),
+        )
         rows = rows_by_pk(
             self.entity_options, pks, self.get_render_context(), processor=self.processor
         )
@@ -112,6 +120,7 @@ class EntityViewSet(viewsets.ModelViewSet):
             kwargs[self.lookup_field],
             request.data,
             partial=kwargs.pop("partial", False),
+            serializer_class=self.get_serializer_class(),
         )
         rows = rows_by_pk(
             self.entity_options, [pk], self.get_render_context(), processor=self.processor

@@ -118,16 +118,24 @@ def check_bulk_size(items: list, max_items: int | None) -> None:
 
 
 def create_entities(
-    options: ResourceOptions, request: Any, data: Any, *, max_items: int | None = None
+    options: ResourceOptions,
+    request: Any,
+    data: Any,
+    *,
+    max_items: int | None = None,
+    serializer_class: type[serializers.Serializer] | None = None,
 ) -> list[Any]:
-    """Create one entity (``data`` a dict) or several (a list): all or none. Returns the pks."""
+    """Create one entity (``data`` a dict) or several (a list): all or none. Returns the pks.
+
+    ``serializer_class`` validates and saves each row (default ``serializer_for(options)``; the
+    viewsets pass their ``get_serializer_class()``)."""
     rows = data if isinstance(data, list) else [data]
     bulk = isinstance(data, list)
     if bulk and not rows:
         raise InvalidData({"non_field_errors": ["Expected at least one entity."]})
     if bulk:
         check_bulk_size(rows, max_items)
-    serializer_class = serializer_for(options)
+    serializer_class = serializer_class or serializer_for(options)
     context = {"request": request}
     serializers_, errors = [], {}
     for index, row in enumerate(rows):
@@ -161,7 +169,13 @@ def get_instance(options: ResourceOptions, request: Any, pk: Any) -> Any:
 
 
 def update_entity(
-    options: ResourceOptions, request: Any, pk: Any, data: Any, *, partial: bool = True
+    options: ResourceOptions,
+    request: Any,
+    pk: Any,
+    data: Any,
+    *,
+    partial: bool = True,
+    serializer_class: type[serializers.Serializer] | None = None,
 ) -> Any:
     """Update the entity ``pk`` with ``data`` (partial by default). Returns the pk."""
     values = dict(_check_keys(options, data))
@@ -173,7 +187,7 @@ def update_entity(
     with transaction.atomic():
         instance = get_instance(options, request, pk)
         check_object_access(options, request, instance, "update")
-        serializer = serializer_for(options)(
+        serializer = (serializer_class or serializer_for(options))(
             instance, data=values, partial=partial, context={"request": request}
         )
         if not serializer.is_valid():
@@ -197,7 +211,12 @@ def _first_error(errors: dict) -> str:
 
 
 def update_entities(
-    options: ResourceOptions, request: Any, items: Any, *, max_items: int | None = None
+    options: ResourceOptions,
+    request: Any,
+    items: Any,
+    *,
+    max_items: int | None = None,
+    serializer_class: type[serializers.Serializer] | None = None,
 ) -> list[Any]:
     """Bulk update: ``items`` is a list of partial bodies, each with its pk. All or none.
 
@@ -242,7 +261,7 @@ def update_entities(
         seen[str(pk)] = key
         wanted[key] = pk
         bodies[key] = values
-    serializer_class = serializer_for(options)
+    serializer_class = serializer_class or serializer_for(options)
     context = {"request": request}
     with transaction.atomic():
         instances = base_queryset(options, request).in_bulk(list(wanted.values()))

@@ -3,6 +3,7 @@
 
     python3 project/dev.py demo    # venv, install, migrate, seed, serve on 127.0.0.1:8000
     python3 project/dev.py test    # venv, install (+ chromium), ruff, pytest on SQLite, PostgreSQL
+                                   # (the main suite, then entity_resources' standalone suite)
 
 Both create ``.venv`` in the repository (once) and install ``requirements.txt`` into it when
 that file changed since the last install. Standard library only: it runs before anything is
@@ -25,6 +26,9 @@ PYTHON = BIN / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/services_api")
+#: The standalone suite of entity_resources (docs/entity-resources.md#testing-it-standalone).
+STANDALONE_DIR = "tests/standalone"
+STANDALONE_INI = "tests/standalone/pytest.ini"
 
 
 def run(*args: object, env: dict[str, str] | None = None) -> None:
@@ -97,10 +101,23 @@ def test(args: list[str]) -> None:
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
-    print("\n== pytest on SQLite ==", flush=True)
-    run(PYTHON, "-m", "pytest", *args, env=base_env(CACHE_URL="locmem", DATABASE_URL=""))
-    print("\n== pytest on PostgreSQL ==", flush=True)
-    run(PYTHON, "-m", "pytest", *args, env=base_env(CACHE_URL="locmem", DATABASE_URL=POSTGRES_URL))
+    # Paths among the arguments go to the suite they belong to; options go to both.
+    paths = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    alone = [p for p in paths if Path(p).as_posix().startswith(STANDALONE_DIR)]
+    main_args = [a for a in args if a not in alone]
+    alone_args = [a for a in args if a not in paths] + (alone or [STANDALONE_DIR])
+    databases = {"SQLite": "", "PostgreSQL": POSTGRES_URL}
+    if not paths or len(alone) < len(paths):
+        for name, url in databases.items():
+            print(f"\n== pytest on {name} ==", flush=True)
+            env = base_env(CACHE_URL="locmem", DATABASE_URL=url)
+            run(PYTHON, "-m", "pytest", *main_args, env=env)
+    if not paths or alone:
+        # entity_resources alone: its own settings and test app, no services_api, no demo.
+        for name, url in databases.items():
+            print(f"\n== pytest: entity_resources standalone on {name} ==", flush=True)
+            env = base_env(DATABASE_URL=url)
+            run(PYTHON, "-m", "pytest", "-c", STANDALONE_INI, *alone_args, env=env)
 
 
 def main() -> None:
