@@ -1,4 +1,5 @@
-"""Writes: a DRF ``ModelSerializer`` generated per registration, and create/update/delete.
+"""Writes: a DRF ``ModelSerializer`` generated per registration from its column schema
+(``schema.schema_for``: only ``writable`` columns are ever assigned), and create/update/delete.
 
 - Bodies may only carry exposed fields: anything else is ``406 Unknown data properties: a b.``
   (``UnknownProperties``). Read-only fields (``read_only_fields``, non-editable fields, the pk)
@@ -38,6 +39,7 @@ from .limits import to_int
 from .options import ResourceOptions
 from .permissions import check_object_access
 from .query import base_queryset, coerce_pk
+from .schema import schema_for
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):
@@ -64,15 +66,17 @@ class EntitySerializer(serializers.ModelSerializer):
 
 @lru_cache(maxsize=256)
 def _serializer(options: ResourceOptions, version: int) -> type[EntitySerializer]:
-    pk = options.pk_name
-    read_only = [*options.read_only_fields, pk]
+    """A ``ModelSerializer`` over the columns of the registration's schema, every column that
+    is not ``writable`` there (the pk, ``read_only_fields``, non-editable fields) read-only:
+    what a body may set is decided once, by the schema."""
+    columns = schema_for(options).columns
     meta = type(
         "Meta",
         (),
         {
             "model": options.model,
-            "fields": options.exposed_fields(),
-            "read_only_fields": read_only,
+            "fields": list(columns),
+            "read_only_fields": [name for name, column in columns.items() if not column.writable],
         },
     )
     return type(f"{options.model.__name__}EntitySerializer", (EntitySerializer,), {"Meta": meta})

@@ -8,6 +8,7 @@ import pytest
 
 from entity_resources import site
 from entity_resources.exceptions import InvalidData, TooManyItems
+from entity_resources.schema import schema_for
 from entity_resources.writing import create_entities, serializer_for, update_entities
 from tests.standalone.shelf.models import Book, Label
 
@@ -98,13 +99,18 @@ def test_privileged_fields_are_refused(as_editor, shelf):
     assert (alpha.secret, alpha.title) == ("", "Alpha")
 
 
-def test_the_serializer_is_generated_from_the_registration():
+def test_the_serializer_is_generated_from_the_column_schema():
+    """The serializer's writable fields are exactly the schema's ``writable`` columns."""
     options = site.get_options(Book)
     serializer = serializer_for(options)()
     writable = sorted(name for name, f in serializer.fields.items() if not f.read_only)
     assert writable == ["created", "labels", "pages", "published", "title", "writer"]
-    assert sorted(serializer.fields) == sorted(options.exposed_fields())
+    columns = schema_for(options).columns
+    assert writable == sorted(name for name, column in columns.items() if column.writable)
+    assert list(serializer.fields) == list(columns) == options.exposed_fields()
     assert serializer_for(options) is serializer_for(options)  # generated once
+    label_fields = serializer_for(site.get_options(Label))().fields
+    assert label_fields["uuid"].read_only and not label_fields["name"].read_only
 
 
 @pytest.mark.parametrize(
