@@ -25,13 +25,6 @@ from .schema import _schema, build_schema
 OPERATORS = LOOKUPS
 
 
-def _target(field_: Any) -> Any:
-    """The field whose values a filter parses: a relation compares the related pk."""
-    while field_.is_relation:
-        field_ = field_.related_model._meta.pk
-    return field_
-
-
 def build_vocabulary(options: ResourceOptions) -> Vocabulary:
     """The registration's vocabulary, from its column schema (``schema.build_schema``)."""
     return build_schema(options).vocabulary
@@ -84,7 +77,7 @@ class BooleanInFilter(django_filters.Filter):
 def _filterset(options: ResourceOptions, version: int) -> type[django_filters.FilterSet]:
     filters: dict[str, Any] = {}
     for path, column in _vocabulary(options, version).filters.items():
-        target = _target(column.field)
+        target = column.target
         for lookup in sorted(column.lookups or (), key=LOOKUPS.index):
             if lookup == "in" and isinstance(target, models.BooleanField):
                 filters[f"{path}__in"] = BooleanInFilter(field_name=path, lookup_expr="in")

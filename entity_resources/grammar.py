@@ -34,6 +34,7 @@ import csv
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -141,7 +142,8 @@ class QueryColumn:
     """A name a query may filter or sort by.
 
     ``path`` is the ORM path filters and ``order_by`` use (``author_id``, ``author__username``);
-    ``field`` the model field whose values a filter parses (a relation: its target's pk);
+    ``field`` the model field at the end of ``path`` (``target`` is the one whose values a
+    filter parses: for a relation, the field it refers to, ``schema.target_field``);
     ``lookups`` the lookups allowed (``None``: all, including the SQL operators' ``like``);
     ``multi`` whether the path crosses a to-many relation (matches are de-duplicated).
     """
@@ -152,9 +154,16 @@ class QueryColumn:
     lookups: frozenset[str] | None = None
     multi: bool = False
 
+    @cached_property
+    def target(self) -> Any:
+        """The field whose values a filter on this column parses (``schema.target_field``)."""
+        from .schema import target_field
+
+        return target_field(self.field)
+
     @property
     def text(self) -> bool:
-        return isinstance(_target(self.field), models.CharField | models.TextField)
+        return isinstance(self.target, models.CharField | models.TextField)
 
     def allows(self, lookup: str) -> bool:
         if self.lookups is None:
@@ -316,12 +325,6 @@ def _boolean(text: str) -> bool:
     raise ValueError(text)
 
 
-def _target(model_field: Any) -> Any:
-    while model_field.is_relation:
-        model_field = model_field.target_field
-    return model_field
-
-
 def parse_value(column: QueryColumn, text: str) -> Any:
     """``text`` as a value of ``column`` (``ValueError``/``ValidationError`` when it is not one).
 
@@ -330,7 +333,7 @@ def parse_value(column: QueryColumn, text: str) -> Any:
     ``...T00:00:00Z``; naive is UTC); integers must fit the column (no overflow reaches the
     database).
     """
-    target = _target(column.field)
+    target = column.target
     if isinstance(target, models.BooleanField):
         return _boolean(text)
     if isinstance(target, models.DateTimeField):

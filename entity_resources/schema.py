@@ -52,7 +52,8 @@ class Column:
     field: Any
     #: Key in ``values()`` rows and filter path (``author_id`` for a foreign key); m2m: ``""``.
     attname: str
-    #: The field whose type the value has: the field itself, or the one a relation refers to.
+    #: The field whose type the value has: the field itself, or the one a relation refers to
+    #: (``target_field``).
     target: Any
     #: How the value converts on output (``value_kind(target)``).
     value_kind: str | None
@@ -76,10 +77,15 @@ class Column:
         return self.kind != MANY_TO_MANY
 
 
-def _target(field: Any) -> Any:
+def target_field(field: Any) -> Any:
+    """The field whose values ``field`` stores and compares: the field itself, or for a
+    relation the field it refers to (followed through relations to relations).
+
+    That is Django's ``target_field``: a foreign key's ``to_field`` (the related pk unless
+    ``to_field`` names another unique field), a many-to-many's or a reverse relation's related
+    key. A filter on a foreign key compares its stored column, so its values parse as this
+    field's (``to_field="code"``: text, not the related pk)."""
     while field.is_relation:
-        if field.many_to_many:
-            return field.related_model._meta.pk
         field = field.target_field
     return field
 
@@ -100,7 +106,7 @@ def model_column(
         kind, attname = FOREIGN_KEY, field.attname
     else:
         kind, attname = COLUMN, field.attname
-    target = _target(field)
+    target = target_field(field)
     return Column(
         name=name or field.name,
         kind=kind,
@@ -229,5 +235,6 @@ __all__ = [
     "column_vocabulary",
     "model_column",
     "schema_for",
+    "target_field",
     "value_kind",
 ]

@@ -21,3 +21,20 @@ class Gadget(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Part(models.Model):
+    """Referred to by its unique ``code``, not by its pk (``Fitting.part``)."""
+
+    code = models.CharField(max_length=20, unique=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Fitting(models.Model):
+    """A foreign key with ``to_field``: the ``part_id`` column stores ``Part.code``. Not
+    registered by resources.py; tests register it themselves."""
+
+    part = models.ForeignKey(Part, to_field="code", on_delete=models.CASCADE)
+    position = models.IntegerField(default=0)
