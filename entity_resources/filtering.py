@@ -80,9 +80,9 @@ def _filterset(options: ResourceOptions, version: int) -> type[django_filters.Fi
         target = column.target
         for lookup in sorted(column.lookups or (), key=LOOKUPS.index):
             if lookup == "in" and isinstance(target, models.BooleanField):
-                filters[f"{path}__in"] = BooleanInFilter(field_name=path, lookup_expr="in")
+                filters[f"{path}__in"] = BooleanInFilter(field_name=column.path, lookup_expr="in")
                 continue
-            base = django_filters.FilterSet.filter_for_field(target, path, lookup)
+            base = django_filters.FilterSet.filter_for_field(target, column.path, lookup)
             if base is not None and issubclass(base.field_class, forms.DecimalField):
                 base.extra.update(_bounds(target))
             if base is not None:

@@ -148,6 +148,18 @@ def _walk(model: Any, path: str) -> tuple[Any, bool]:
     return field, multi
 
 
+def filter_path(path: str, field: Any) -> str:
+    """The ORM path a filter on ``path`` (ending at ``field``) compares. A foreign key compares
+    the value it stores through its target (``author__id``, ``part__code`` for a ``to_field``):
+    Django drops the join, and every lookup of the target's type applies (it refuses
+    ``startswith`` on the relation or its ``_id`` column). Other paths are themselves."""
+    if field.is_relation and field.concrete and not field.many_to_many:
+        for suffix in (field.attname, field.name):
+            if path == suffix or path.endswith(f"__{suffix}"):
+                return f"{path[: len(path) - len(suffix)]}{field.name}__{field.target_field.name}"
+    return path
+
+
 def build_schema(options: ResourceOptions) -> Schema:
     opts = options.opts
     lookups = options.filter_lookups()
@@ -171,7 +183,7 @@ def build_schema(options: ResourceOptions) -> Schema:
     filters: dict[str, QueryColumn] = {}
     for path, allowed in lookups.items():
         last, multi = _walk(options.model, path)
-        filters[path] = QueryColumn(path, path, last, frozenset(allowed), multi)
+        filters[path] = QueryColumn(path, filter_path(path, last), last, frozenset(allowed), multi)
     sorts: dict[str, QueryColumn] = {}
     for name in options.sort_fields:
         path = name.replace(".", "__")
@@ -211,15 +223,16 @@ def column_vocabulary(
     """A vocabulary in which every stored column of ``columns``, under the name it has there
     (a server's own, ``{"pid": pk column}``), filters with any operator and sorts: the rule
     of a server that exposes table columns as they are. ``fields`` defaults to every name."""
-    query_columns = {
-        name: QueryColumn(name, column.attname, column.field)
-        for name, column in columns.items()
-        if column.stored
-    }
+    stored = {name: column for name, column in columns.items() if column.stored}
     return Vocabulary(
         fields=tuple(fields if fields is not None else columns),
-        filters=query_columns,
-        sorts=query_columns,
+        filters={
+            name: QueryColumn(name, filter_path(column.attname, column.field), column.field)
+            for name, column in stored.items()
+        },
+        sorts={
+            name: QueryColumn(name, column.attname, column.field) for name, column in stored.items()
+        },
         ordering=tuple(ordering),
         pk=pk,
     )
@@ -233,6 +246,7 @@ __all__ = [
     "Schema",
     "build_schema",
     "column_vocabulary",
+    "filter_path",
     "model_column",
     "schema_for",
     "target_field",

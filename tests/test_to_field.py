@@ -8,7 +8,8 @@ from django.urls import include, path
 import entity_resources
 from entity_resources import site
 from entity_resources.filtering import filterset_for, vocabulary_for
-from entity_resources.schema import schema_for, target_field
+from entity_resources.grammar import parse_query
+from entity_resources.schema import column_vocabulary, schema_for, target_field
 from entity_resources.viewsets import viewset_for
 from tests.entity_helpers import body
 from tests.testapp.models import Fitting, Part
@@ -62,6 +63,9 @@ QUERIES = [
     ({"parameters[part]": "A-1"}, [1, 4]),
     ({"parameters[part]": "A-1,1"}, [1, 3, 4]),
     ({"parameters[part]": "1"}, [3]),  # the code "1", not the part whose pk is 1
+    # Text lookups compare the stored column (part_id), not the relation (a FieldError).
+    ({"parameters[part][startswith]": "B"}, [2]),
+    ({"parameters[part]": "a%", "options[parameters_op][part]": "LIKE"}, [1, 4]),
 ]
 
 
@@ -81,6 +85,26 @@ def test_services_and_drf_filter_on_the_stored_code(
 def test_filterset_filters_on_the_stored_code(fittings):
     filterset = filterset_for(fittings)
     assert {"part__exact", "part__in", "part__startswith"} <= set(filterset.base_filters)
-    found = filterset({"part__exact": "A-1"}, queryset=Fitting.objects.order_by("position"))
-    assert found.is_valid(), found.errors
-    assert [fitting.position for fitting in found.qs] == [1, 4]
+    fittings_by_position = Fitting.objects.order_by("position")
+    for data, positions in (({"part__exact": "A-1"}, [1, 4]), ({"part__startswith": "B"}, [2])):
+        found = filterset(data, queryset=fittings_by_position)
+        assert found.is_valid(), found.errors
+        assert [fitting.position for fitting in found.qs] == positions
+
+
+def test_a_renamed_column_compares_the_stored_code_too(fittings):
+    """A server's own names (``column_vocabulary``, as the core-style resources use): the
+    foreign key filters with any operator on the code it stores and sorts by it."""
+    columns = schema_for(fittings).columns
+    vocabulary = column_vocabulary(
+        {"fid": columns["id"], "pid": columns["part"]}, ordering=["fid"], pk="id"
+    )
+    for query, positions in (
+        ({"parameters": {"pid": "b%"}, "options": {"parameters_op": {"pid": "LIKE"}}}, [2]),
+        ({"parameters": {"pid": "A-1"}, "options": {"parameters_op": {"pid": "<>"}}}, [2, 3]),
+        ({"parameters": {"pid": "1"}}, [3]),
+    ):
+        spec = parse_query(vocabulary, {**query, "sort": "fid"})
+        assert [f.position for f in spec.apply(Fitting.objects.all())] == positions
+    spec = parse_query(vocabulary, {"sort": "pid", "direction": "DESC"})
+    assert [f.part_id for f in spec.apply(Fitting.objects.all())] == ["B-2", "A-1", "A-1", "1"]
