@@ -29,7 +29,7 @@ from .exceptions import (
     UnknownParameter,
 )
 from .grammar import PageSize, QueryColumn, QuerySpec, Vocabulary, parse_query
-from .options import ResourceOptions
+from .options import ModelOptions, ResourceOptions
 from .processors import OutputColumn, value_row_builder
 from .registry import ResourceSite, autodiscover, is_registered, register, site, unregister
 from .schema import Column, Schema, column_vocabulary, model_column, schema_for
@@ -39,6 +39,7 @@ __all__ = [
     "BadParameter",
     "Column",
     "InvalidFilter",
+    "ModelOptions",
     "NotRegistered",
     "OutputColumn",
     "PageSize",

@@ -9,7 +9,7 @@ an ``ImproperlyConfigured`` naming the option and the field, not at the first re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
@@ -19,7 +19,72 @@ from .grammar import LOOKUPS, total_ordering
 PROCESSORS = ("generic", "clean")
 
 
-class ResourceOptions:
+class ModelOptions:
+    """Declarative options of one model, validated when made: the base of ``ResourceOptions``
+    and of any per-model options a server keeps beside a registration.
+
+    A subclass declares its options as class attributes (the defaults) and lists them in
+    ``option_names``; keyword arguments of the same names override them. An unknown keyword,
+    or what ``validate`` finds wrong (``fail``, ``check_field``, ``check_path``), is an
+    ``ImproperlyConfigured`` naming the model and the option, so a typo fails at start-up with
+    a clear message instead of at the first request.
+    """
+
+    #: The options keyword arguments may set.
+    option_names: tuple[str, ...] = ()
+    #: How errors name an option: ``Unknown <unknown_label>(s) for <model>: ...`` and
+    #: ``<model>: <option_label> '<option>': ...``.
+    unknown_label = "option"
+    option_label = "option"
+
+    def __init__(self, model: type[models.Model], **overrides: Any) -> None:
+        unknown = sorted(set(overrides) - set(self.option_names))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Unknown {self.unknown_label}(s) for {model._meta.label}: {', '.join(unknown)}."
+            )
+        self.model = model
+        self.opts = model._meta
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        self.validate()
+
+    def validate(self) -> None:
+        """Check the options (the base has none); ``fail`` on the first problem."""
+
+    def fail(self, option: str, detail: str) -> NoReturn:
+        raise ImproperlyConfigured(f"{self.opts.label}: {self.option_label} {option!r}: {detail}")
+
+    def check_field(self, option: str, name: str) -> None:
+        """``name`` is a field of the model."""
+        try:
+            self.opts.get_field(name)
+        except FieldDoesNotExist:
+            self.fail(option, f"{self.opts.label} has no field {name!r}.")
+
+    def path_error(self, path: str) -> str | None:
+        """Why ``path`` (``.`` or ``__`` separated) names no field of the model, or ``None``."""
+        model = self.model
+        parts = path.replace(".", "__").split("__")
+        for index, part in enumerate(parts):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return f"{model._meta.label} has no field {part!r} (in {path!r})."
+            if index < len(parts) - 1:
+                if not field.is_relation or field.related_model is None:
+                    return f"{part!r} in {path!r} is not a relation."
+                model = field.related_model
+        return None
+
+    def check_path(self, option: str, path: str) -> None:
+        """``path`` (``.`` or ``__`` separated) names a field of the model or of a related one."""
+        error = self.path_error(path)
+        if error:
+            self.fail(option, error)
+
+
+class ResourceOptions(ModelOptions):
     """Declarative options; subclass it or pass the same names as keyword arguments."""
 
     #: Resource name; defaults to ``entity_<model_name>``.
@@ -51,7 +116,7 @@ class ResourceOptions:
     #: Reverse relations served as relationships: ``{"comments": "comment_set"}``.
     relationships: dict[str, str] | None = None
 
-    _OPTION_NAMES = (
+    option_names = (
         "name",
         "fields",
         "exclude",
@@ -69,17 +134,7 @@ class ResourceOptions:
         "relationships",
     )
 
-    def __init__(self, model: type[models.Model], **overrides: Any) -> None:
-        unknown = sorted(set(overrides) - set(self._OPTION_NAMES))
-        if unknown:
-            raise ImproperlyConfigured(
-                f"Unknown registration option(s) for {model._meta.label}: {', '.join(unknown)}."
-            )
-        self.model = model
-        for key, value in overrides.items():
-            setattr(self, key, value)
-        self.opts = model._meta
-        self.validate()
+    unknown_label = "registration option"
 
     # -- derived names -------------------------------------------------------------------
     @property
@@ -125,64 +180,35 @@ class ResourceOptions:
         return out
 
     # -- validation ----------------------------------------------------------------------
-    def _fail(self, option: str, detail: str) -> None:
-        raise ImproperlyConfigured(f"{self.opts.label}: option {option!r}: {detail}")
-
-    def _check_field(self, option: str, name: str) -> None:
-        try:
-            self.opts.get_field(name)
-        except FieldDoesNotExist:
-            self._fail(option, f"{self.opts.label} has no field {name!r}.")
-
-    def path_error(self, path: str) -> str | None:
-        """Why ``path`` (``.`` or ``__`` separated) names no field of the model, or ``None``."""
-        model = self.model
-        parts = path.replace(".", "__").split("__")
-        for index, part in enumerate(parts):
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:
-                return f"{model._meta.label} has no field {part!r} (in {path!r})."
-            if index < len(parts) - 1:
-                if not field.is_relation or field.related_model is None:
-                    return f"{part!r} in {path!r} is not a relation."
-                model = field.related_model
-        return None
-
-    def _check_path(self, option: str, path: str) -> None:
-        error = self.path_error(path)
-        if error:
-            self._fail(option, error)
-
     def validate(self) -> None:
         if self.processor not in PROCESSORS:
-            self._fail(
+            self.fail(
                 "processor", f"must be one of {', '.join(PROCESSORS)}, not {self.processor!r}."
             )
         for option in ("fields", "exclude", "read_only_fields", "search_fields"):
             for name in getattr(self, option) or ():
-                self._check_field(option, name)
+                self.check_field(option, name)
         for path in self.filter_fields:
-            self._check_path("filter_fields", path)
+            self.check_path("filter_fields", path)
         for path, lookups in self.filter_lookups().items():
             unknown = [lookup for lookup in lookups if lookup not in LOOKUPS]
             if unknown:
-                self._fail(
+                self.fail(
                     "filter_fields",
                     f"unknown lookup(s) {', '.join(map(repr, unknown))} for {path!r}; "
                     f"use {', '.join(LOOKUPS)}.",
                 )
         for name in self.sort_fields:
-            self._check_path("sort_fields", name)
+            self.check_path("sort_fields", name)
         for name in self.ordering:
-            self._check_path("ordering", name.lstrip("-"))
+            self.check_path("ordering", name.lstrip("-"))
         for relation, accessor in (self.relationships or {}).items():
             if not any(rel.get_accessor_name() == accessor for rel in self.opts.related_objects):
-                self._fail("relationships", f"{relation!r}: no reverse relation {accessor!r}.")
+                self.fail("relationships", f"{relation!r}: no reverse relation {accessor!r}.")
         for hook in ("queryset_hook", "queryset_hook_key", "object_access"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
-                self._fail(hook, "must be callable.")
+                self.fail(hook, "must be callable.")
 
 
-__all__ = ["LOOKUPS", "PROCESSORS", "ResourceOptions"]
+__all__ = ["LOOKUPS", "PROCESSORS", "ModelOptions", "ResourceOptions"]

@@ -549,6 +549,31 @@ def test_core_options_are_validated(options, message):
 
 
 @pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"name": "node", "id_key": "nid", "colour": "red"},
+            "Unknown core option(s) for demo.Article: colour.",
+        ),
+        (
+            {"name": "node", "id_key": "nid", "ordering": ["author.nope"]},
+            "demo.Article: core option 'ordering': auth.User has no field 'nope' (in "
+            "'author.nope').",
+        ),
+        (
+            {"name": "node", "id_key": "nid", "columns": {"uid": "nope"}},
+            "demo.Article: core option 'columns': demo.Article has no field 'nope'.",
+        ),
+    ],
+)
+def test_core_option_messages_in_full(options, message):
+    """The wording of the shared ``entity_resources.ModelOptions`` checks, as core options."""
+    with pytest.raises(ImproperlyConfigured) as caught:
+        CoreOptions(Article, **options)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
     "option", ["core_name", "id_key", "wrapper", "core_fields", "bundles", "bundle_key"]
 )
 def test_core_options_are_not_entity_options(option):

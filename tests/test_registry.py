@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 import entity_resources
 from entity_resources import (
     AlreadyRegistered,
+    ModelOptions,
     NotRegistered,
     ResourceOptions,
     ResourceSite,
@@ -141,3 +142,53 @@ def test_decorator_registers_once():
 def test_plain_call_with_a_registered_model_raises_at_the_call():
     with pytest.raises(AlreadyRegistered):
         entity_resources.register(Widget, fields=["name"])
+
+
+def test_model_options_is_the_validated_base_of_any_per_model_options():
+    """``ModelOptions``: the validation machinery ``ResourceOptions`` (and a server's own
+    per-model options) are built on, with the messages worded by the subclass."""
+
+    class ShelfOptions(ModelOptions):
+        option_names = ("label_field", "order")
+        unknown_label = option_label = "shelf option"
+        label_field = "label"
+        order: tuple[str, ...] = ()
+
+        def validate(self):
+            self.check_field("label_field", self.label_field)
+            for path in self.order:
+                self.check_path("order", path)
+
+    assert issubclass(ResourceOptions, ModelOptions)
+    options = ShelfOptions(Gadget, order=["widget.owner.username"])
+    assert (options.model, options.label_field, options.order) == (
+        Gadget,
+        "label",
+        ["widget.owner.username"],
+    )
+    cases = [
+        ({"colour": 1}, "Unknown shelf option(s) for testapp.Gadget: colour."),
+        (
+            {"label_field": "nope"},
+            "testapp.Gadget: shelf option 'label_field': testapp.Gadget has no field 'nope'.",
+        ),
+        (
+            {"order": ["label.size"]},
+            "testapp.Gadget: shelf option 'order': 'label' in 'label.size' is not a relation.",
+        ),
+    ]
+    for overrides, message in cases:
+        with pytest.raises(ImproperlyConfigured) as caught:
+            ShelfOptions(Gadget, **overrides)
+        assert str(caught.value) == message
+    # ResourceOptions keeps its own wording.
+    for overrides, message in [
+        ({"colour": 1}, "Unknown registration option(s) for testapp.Gadget: colour."),
+        (
+            {"fields": ["nope"]},
+            "testapp.Gadget: option 'fields': testapp.Gadget has no field 'nope'.",
+        ),
+    ]:
+        with pytest.raises(ImproperlyConfigured) as caught:
+            ResourceOptions(Gadget, **overrides)
+        assert str(caught.value) == message

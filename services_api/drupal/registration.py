@@ -23,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 import entity_resources
-from entity_resources.options import ResourceOptions
+from entity_resources import ModelOptions, ResourceOptions
 
 
-class CoreOptions:
+class CoreOptions(ModelOptions):
     """Drupal names of a core-style resource; subclass it or pass the same names as keywords."""
 
     #: Resource name (``node``).
@@ -55,7 +55,7 @@ class CoreOptions:
     bundles: dict[str, Callable[[Any, dict], Any]] | None = None
     bundle_key: str = "type"
 
-    _OPTION_NAMES = (
+    option_names = (
         "name",
         "id_key",
         "wrapper",
@@ -66,22 +66,7 @@ class CoreOptions:
         "bundle_key",
     )
 
-    def __init__(self, model: type[models.Model], **overrides: Any) -> None:
-        unknown = sorted(set(overrides) - set(self._OPTION_NAMES))
-        if unknown:
-            raise ImproperlyConfigured(
-                f"Unknown core option(s) for {model._meta.label}: {', '.join(unknown)}."
-            )
-        self.model = model
-        self.opts = model._meta
-        for key, value in overrides.items():
-            setattr(self, key, value)
-        if not entity_resources.is_registered(model):
-            raise ImproperlyConfigured(
-                f"{model._meta.label}: register the model with entity_resources before "
-                "registering its core-style resource."
-            )
-        self.validate()
+    unknown_label = option_label = "core option"
 
     @property
     def options(self) -> ResourceOptions:
@@ -95,72 +80,66 @@ class CoreOptions:
         return self.options.total_ordering(list(self.ordering))
 
     # -- validation ----------------------------------------------------------------------
-    def _fail(self, option: str, detail: str) -> None:
-        raise ImproperlyConfigured(f"{self.opts.label}: core option {option!r}: {detail}")
-
-    def _check_field(self, option: str, name: str) -> None:
-        try:
-            self.opts.get_field(name)
-        except FieldDoesNotExist:
-            self._fail(option, f"{self.opts.label} has no field {name!r}.")
-
     def validate(self) -> None:
+        if not entity_resources.is_registered(self.model):
+            raise ImproperlyConfigured(
+                f"{self.opts.label}: register the model with entity_resources before "
+                "registering its core-style resource."
+            )
         if not isinstance(self.name, str) or not self.name:
-            self._fail("name", "a core-style resource needs a name such as 'node'.")
+            self.fail("name", "a core-style resource needs a name such as 'node'.")
         if not isinstance(self.id_key, str) or not self.id_key:
-            self._fail("id_key", "a core-style resource needs an id_key such as 'nid'.")
+            self.fail("id_key", "a core-style resource needs an id_key such as 'nid'.")
         options = self.options
         mapping = self.columns or {}
         if not isinstance(mapping, dict):
-            self._fail("columns", "must be a dict of Drupal name -> model field name.")
+            self.fail("columns", "must be a dict of Drupal name -> model field name.")
         exposed = options.exposed_fields()
         renamed: dict[str, str] = {}
         for column, name in mapping.items():
             if not isinstance(column, str) or not column.isidentifier():
-                self._fail("columns", f"{column!r} is not a valid column name.")
-            self._check_field("columns", name)
+                self.fail("columns", f"{column!r} is not a valid column name.")
+            self.check_field("columns", name)
             if name not in exposed:
-                self._fail("columns", f"{name!r} is not an exposed field.")
+                self.fail("columns", f"{name!r} is not an exposed field.")
             if name == options.pk_name or column == self.id_key:
-                self._fail("columns", f"the pk is always named by id_key ({self.id_key!r}).")
+                self.fail("columns", f"the pk is always named by id_key ({self.id_key!r}).")
             renamed[name] = column
         taken: dict[str, str] = {}
         for name in exposed:
             column = self.id_key if name == options.pk_name else renamed.get(name, name)
             if column in taken:
-                self._fail("columns", f"{column!r} would name both {taken[column]!r} and {name!r}.")
+                self.fail("columns", f"{column!r} would name both {taken[column]!r} and {name!r}.")
             taken[column] = name
         for path in self.ordering or ():
-            error = options.path_error(path.lstrip("-"))
-            if error:
-                self._fail("ordering", error)
+            self.check_path("ordering", path.lstrip("-"))
         self._validate_field_arrays(taken)
         for bundle, handler in (self.bundles or {}).items():
             if not isinstance(bundle, str) or not callable(handler):
-                self._fail("bundles", f"{bundle!r} needs a callable handler(request, data).")
+                self.fail("bundles", f"{bundle!r} needs a callable handler(request, data).")
         if not isinstance(self.bundle_key, str) or not self.bundle_key:
-            self._fail("bundle_key", "must be a body key such as 'type'.")
+            self.fail("bundle_key", "must be a body key such as 'type'.")
 
     def _validate_field_arrays(self, columns: dict[str, str]) -> None:
         """``field_arrays``: known text columns, each with an exposed char format field."""
         arrays = self.field_arrays or {}
         if not isinstance(arrays, dict):
-            self._fail("field_arrays", "must be a dict of Drupal column -> format field.")
+            self.fail("field_arrays", "must be a dict of Drupal column -> format field.")
         for column, format_name in arrays.items():
             name = columns.get(column)
             if name is None:
-                self._fail("field_arrays", f"{column!r} is not a column of this resource.")
+                self.fail("field_arrays", f"{column!r} is not a column of this resource.")
             model_field = self.opts.get_field(name)
             if model_field.is_relation or not model_field.concrete or column == self.id_key:
-                self._fail("field_arrays", f"{column!r} must be a plain stored field.")
+                self.fail("field_arrays", f"{column!r} must be a plain stored field.")
             if format_name is None:
                 continue
-            self._check_field("field_arrays", format_name)
+            self.check_field("field_arrays", format_name)
             format_field = self.opts.get_field(format_name)
             if not isinstance(format_field, models.CharField):
-                self._fail("field_arrays", f"{format_name!r} must be a CharField.")
+                self.fail("field_arrays", f"{format_name!r} must be a CharField.")
             if format_name == name or list(arrays.values()).count(format_name) > 1:
-                self._fail("field_arrays", f"{format_name!r} can hold one field's format.")
+                self.fail("field_arrays", f"{format_name!r} can hold one field's format.")
 
 
 class CoreSite:
