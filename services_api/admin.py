@@ -25,6 +25,7 @@ from services_api.constants import (
     parser_choices,
 )
 from services_api.endpoints.portable import (
+    RESOURCE_KINDS,
     EndpointImportError,
     dump,
     export_endpoint,
@@ -33,13 +34,6 @@ from services_api.endpoints.portable import (
 )
 from services_api.models import ApiKey, BearerToken, Endpoint, EndpointResource
 from services_api.resources import registry
-
-KIND_FIELDS = {
-    "operations": "operation",
-    "actions": "action",
-    "targeted_actions": "targeted_action",
-    "relationships": "relationship",
-}
 
 
 def _checkboxes(choices, label: str, help_text: str = "") -> forms.MultipleChoiceField:
@@ -102,7 +96,7 @@ class EndpointResourceForm(forms.ModelForm):
         self.fields["resource"].choices = [(r.name, r.name) for r in resources]
         name = self.initial.get("resource") or self.data.get(self.add_prefix("resource"))
         chosen = registry.get(name) if name else None
-        for field, kind in KIND_FIELDS.items():
+        for field, kind in RESOURCE_KINDS.items():
             pool = [chosen] if chosen else resources
             names = sorted({n for r in pool for n in r.controllers[kind]})
             if kind == "operation":
@@ -114,7 +108,7 @@ class EndpointResourceForm(forms.ModelForm):
         resource = registry.get(data.get("resource", ""))
         if resource is None:
             return data
-        for field, kind in KIND_FIELDS.items():
+        for field, kind in RESOURCE_KINDS.items():
             unknown = sorted(set(data.get(field) or ()) - set(resource.controllers[kind]))
             if unknown:
                 self.add_error(

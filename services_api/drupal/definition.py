@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from services_api.exceptions import ServicesError
-from services_api.resources import Arg, Resource, operation
+from services_api.resources import KIND_KEYS, Arg, Resource, operation
 
 #: ``Arg.type`` -> the type names Services' resource definitions use.
 DRUPAL_TYPES = {
@@ -29,12 +29,6 @@ DRUPAL_TYPES = {
     list: "array",
     dict: "struct",
     None: "array",
-}
-KIND_KEYS = {
-    "operation": "operations",
-    "action": "actions",
-    "targeted_action": "targeted_actions",
-    "relationship": "relationships",
 }
 
 

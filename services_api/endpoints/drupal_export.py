@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from services_api.resources import KIND_KEYS
+
 __all__ = [
     "DrupalExportError",
     "load_drupal_export",
@@ -345,7 +347,7 @@ _AUTH = {
     "services_basic_auth": "basic",
     "basic_auth": "basic",
 }
-_OP_CLASSES = ("operations", "actions", "targeted_actions", "relationships")
+_OP_CLASSES = tuple(KIND_KEYS.values())
 _KNOWN_PROPS = {"disabled", "api_version", "name", "server", "path", "debug", "eid"}
 _KNOWN_PROPS |= {"authentication", "server_settings", "resources"}
 

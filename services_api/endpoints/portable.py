@@ -55,7 +55,7 @@ from services_api.endpoints.drupal_export import (
     looks_like_drupal_export,
 )
 from services_api.models import Endpoint, EndpointResource, api_version_problems
-from services_api.resources import registry
+from services_api.resources import KIND_KEYS, registry
 
 __all__ = [
     "ENDPOINT_FIELDS",
@@ -95,12 +95,7 @@ ENDPOINT_FIELDS: dict[str, type] = {
 REQUIRED_FIELDS = ("name", "path")
 
 #: Per-resource list keys and the controller kind (``Resource.controllers`` key) of each.
-RESOURCE_KINDS: dict[str, str] = {
-    "operations": "operation",
-    "actions": "action",
-    "targeted_actions": "targeted_action",
-    "relationships": "relationship",
-}
+RESOURCE_KINDS: dict[str, str] = {key: kind for kind, key in KIND_KEYS.items()}
 RESOURCE_KEYS = ("alias", *RESOURCE_KINDS, "throttle_rates", "api_versions")
 
 _LIST_CHOICES = {

@@ -31,6 +31,9 @@ from services_api.constants import OPERATIONS
 
 SOURCES = ("path", "query", "body")
 KINDS = ("operation", "action", "targeted_action", "relationship")
+#: The key of each kind in Drupal's resource definitions (``hook_services_resources``),
+#: endpoint configurations (``EndpointResource`` fields) and exports: ``"operations"``, ...
+KIND_KEYS: dict[str, str] = {kind: f"{kind}s" for kind in KINDS}
 _MISSING = object()
 
 

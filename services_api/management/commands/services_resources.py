@@ -14,15 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from services_api.models import Endpoint
-from services_api.resources import KINDS, Resource, registry
-
-#: EndpointResource attribute per controller kind.
-ENABLED_FIELD = {
-    "operation": "operations",
-    "action": "actions",
-    "targeted_action": "targeted_actions",
-    "relationship": "relationships",
-}
+from services_api.resources import KIND_KEYS, KINDS, Resource, registry
 
 
 def describe_resource(resource: Resource) -> dict[str, Any]:
@@ -55,7 +47,7 @@ def endpoint_usage() -> dict[str, dict[str, dict[str, Any]]]:
     endpoints = Endpoint.objects.prefetch_related("resources").order_by("name")
     for endpoint in endpoints:
         for row in endpoint.resources.all():
-            enabled = {kind: list(getattr(row, field)) for kind, field in ENABLED_FIELD.items()}
+            enabled = {kind: list(getattr(row, field)) for kind, field in KIND_KEYS.items()}
             entry = {"path": endpoint.path, "alias": row.alias or None, **enabled}
             usage.setdefault(row.resource, {})[endpoint.name] = entry
     return usage
@@ -97,9 +89,7 @@ class Command(BaseCommand):
             if not item["endpoints"]:
                 self.stdout.write("  endpoints: none")
             for endpoint, entry in item["endpoints"].items():
-                enabled = [
-                    f"{kind}: {', '.join(entry[kind])}" for kind in ENABLED_FIELD if entry[kind]
-                ]
+                enabled = [f"{kind}: {', '.join(entry[kind])}" for kind in KIND_KEYS if entry[kind]]
                 alias = f" as {entry['alias']!r}" if entry["alias"] else ""
                 self.stdout.write(
                     f"  endpoint {endpoint!r} (/{entry['path']}){alias}: "
