@@ -96,12 +96,7 @@ class UserViewSet(viewsets.ViewSet):
         if isinstance(result, HttpResponse | Response):
             return result
         if isinstance(result, Result):
-            response = Response(result.data, status=result.status)
-            for header, value in result.headers.items():
-                response[header] = value
-            if result.on_response:
-                result.on_response(response)
-            return response
+            return result.finish(Response(result.data, status=result.status))
         return Response(result)
 
     @action(detail=False, methods=["post"])

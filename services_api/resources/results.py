@@ -20,5 +20,14 @@ class Result:
     #: compute its ETag): a JSON response sends these bytes instead of encoding ``data`` again.
     json: bytes | None = None
 
+    def finish(self, response: Any) -> Any:
+        """``response`` (built from this result by whichever server answers) with the result's
+        ``headers`` set and its ``on_response`` work done."""
+        for name, value in self.headers.items():
+            response[name] = value
+        if self.on_response:
+            self.on_response(response)
+        return response
+
 
 __all__ = ["Result"]

@@ -395,11 +395,7 @@ class ServicesView(APIView):
                 response = Response(
                     result.data, status=result.status, content_type=self.content_type_header()
                 )
-            for name, value in result.headers.items():
-                response[name] = value
-            if result.on_response:
-                result.on_response(response)
-            return response
+            return result.finish(response)
         return Response(result, content_type=self.content_type_header())
 
     def content_type_header(self) -> str:
