@@ -249,7 +249,9 @@ def main() -> None:
         default="default",
         help="the cache holding the endpoint configuration (benchmarks.settings aliases)",
     )
-    parser.add_argument("--check-interval", type=float, default=0.0)
+    parser.add_argument(
+        "--check-interval", type=float, help="CONFIG_CHECK_INTERVAL (default: the product's)"
+    )
     parser.add_argument("--no-split", dest="split", action="store_false")
     parser.add_argument("--only", nargs="*", help="cases whose name contains one of these")
     parser.add_argument(
@@ -273,7 +275,9 @@ def main() -> None:
             DATABASE_URL=url,
             DEMO_ADMIN_PASSWORD="instructions-admin",
             BENCH_CONFIG_CACHE=args.cache,
-            BENCH_CONFIG_CHECK_INTERVAL=str(args.check_interval),
+            BENCH_CONFIG_CHECK_INTERVAL=(
+                "" if args.check_interval is None else str(args.check_interval)
+            ),
             BENCH_CACHE_PREFIX=f"instructions-{os.getpid()}",
             PYTHONHASHSEED="0",
         )
@@ -315,7 +319,8 @@ def main() -> None:
     vendor = url.split(":", 1)[0]
     print(
         f"\ninstructions per request (thousands), callgrind, {args.requests} requests per case, "
-        f"{vendor}, configuration cache {args.cache} (check interval {args.check_interval:g}s)"
+        f"{vendor}, configuration cache {args.cache} (check interval "
+        f"{'default' if args.check_interval is None else f'{args.check_interval:g}s'})"
     )
     header = f"{'case':<32}{'total':>9}"
     if args.split:

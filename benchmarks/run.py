@@ -166,7 +166,17 @@ def redis_reachable() -> bool:
         return False
 
 
-def entity_env(tmp: Path, database_url: str, cache: str, check_interval: float) -> dict[str, str]:
+def check_interval(args: argparse.Namespace) -> float:
+    """The entity suite server's ``CONFIG_CHECK_INTERVAL``: asked for, else the default."""
+    from services_api.settings import DEFAULTS
+
+    interval = args.check_interval
+    return DEFAULTS["CONFIG_CHECK_INTERVAL"] if interval is None else interval
+
+
+def entity_env(
+    tmp: Path, database_url: str, cache: str, check_interval: float | None
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="benchmarks.settings",
@@ -174,7 +184,7 @@ def entity_env(tmp: Path, database_url: str, cache: str, check_interval: float) 
         DEBUG="0",
         SECRET_KEY="benchmark-secret-key-0123456789-not-for-production",
         BENCH_CONFIG_CACHE=cache,
-        BENCH_CONFIG_CHECK_INTERVAL=str(check_interval),
+        BENCH_CONFIG_CHECK_INTERVAL="" if check_interval is None else str(check_interval),
         BENCH_FILE_CACHE_DIR=str(tmp / "file-cache"),
         # A fresh key space: no configuration snapshot of another run's database is served.
         BENCH_CACHE_PREFIX=f"bench-{os.getpid()}-{secrets.token_hex(4)}",
@@ -449,7 +459,7 @@ def entity_suite(args: argparse.Namespace, tmp: Path) -> list[tuple]:
         f"\nentity suite: {args.articles} articles on "
         f"{'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'} "
         f"(seeded in {time.monotonic() - t0:.1f}s), gunicorn 2 sync workers, "
-        f"configuration cache {cache} (check interval {args.check_interval:g}s), "
+        f"configuration cache {cache} (check interval {check_interval(args):g}s), "
         f"load: {load_name}"
     )
     print(f"  machine before: {load_average()}")
@@ -622,8 +632,9 @@ def main() -> None:
     parser.add_argument(
         "--check-interval",
         type=float,
-        default=0.0,
-        help="SERVICES_API CONFIG_CHECK_INTERVAL of the entity suite's server (default 0)",
+        default=None,
+        help="SERVICES_API CONFIG_CHECK_INTERVAL of the entity suite's server (default: the "
+        "product's default; 0 reads the configuration version on every request)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,8 @@ Environment (set by ``benchmarks/run.py`` for the gunicorn server of the entity 
 ``BENCH_CONFIG_CACHE`` (``default``, ``file`` or ``redis``: the cache the Services endpoint
 configuration lives in), ``BENCH_FILE_CACHE_DIR`` (shared by every worker) and
 ``BENCH_CACHE_PREFIX`` (keeps a run's Redis keys apart from other runs'),
-``BENCH_CONFIG_CHECK_INTERVAL`` (``SERVICES_API['CONFIG_CHECK_INTERVAL']``, default 0).
+``BENCH_CONFIG_CHECK_INTERVAL`` (``SERVICES_API['CONFIG_CHECK_INTERVAL']``; unset: the
+product's default).
 """
 
 import os
@@ -38,5 +39,6 @@ CACHES = {
 SERVICES_API = {
     **SERVICES_API,
     "CONFIG_CACHE_ALIAS": os.environ.get("BENCH_CONFIG_CACHE", "default"),
-    "CONFIG_CHECK_INTERVAL": float(os.environ.get("BENCH_CONFIG_CHECK_INTERVAL", "0")),
 }
+if os.environ.get("BENCH_CONFIG_CHECK_INTERVAL"):
+    SERVICES_API["CONFIG_CHECK_INTERVAL"] = float(os.environ["BENCH_CONFIG_CHECK_INTERVAL"])

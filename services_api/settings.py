@@ -35,10 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "CONFIG_CACHE_ALIAS": "default",
     "CONFIG_CACHE_TIMEOUT": 3600,
     # Seconds a worker trusts its configuration snapshot before checking the version again.
-    # 0 checks on every request (an admin edit applies on the very next request); a shared
-    # cache over the network (Redis) costs one round trip per request, which a small interval
-    # such as 1.0 removes at the price of up to that much delay.
-    "CONFIG_CHECK_INTERVAL": 0.0,
+    # An admin edit applies at once in the process that saved it and within this interval in
+    # the other workers. 0 checks on every request: one cache round trip per request (with
+    # Redis, a network round trip and a good part of a small page's time).
+    "CONFIG_CHECK_INTERVAL": 1.0,
     # CiviCRM-style site key checked against the ``key`` parameter (None disables key auth).
     "SITE_KEY": None,
     # Lifetime of bearer tokens issued by ``user/login`` in seconds.

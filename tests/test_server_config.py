@@ -150,9 +150,10 @@ def test_demo_endpoint_exists_after_migrate(db):
     assert "application/x-www-form-urlencoded" in endpoint.parsers
 
 
-def test_check_interval_trusts_the_snapshot_until_it_expires(
-    client, echo_endpoint, django_capture_on_commit_callbacks, monkeypatch
-):
+def test_check_interval_trusts_the_snapshot_until_it_expires(client, echo_endpoint, monkeypatch):
+    """An edit made by another worker (its version published in the shared cache, nothing
+    done in this process) applies here once the interval has passed."""
+    from django.core.cache import cache
     from django.test import override_settings
 
     from services_api.endpoints import snapshot as config
@@ -161,13 +162,43 @@ def test_check_interval_trusts_the_snapshot_until_it_expires(
     monkeypatch.setattr(config.time, "monotonic", lambda: clock[0])
     with override_settings(SERVICES_API={"CONFIG_CHECK_INTERVAL": 5.0}):
         assert client.get("/test/echo.json").status_code == 200
-        with django_capture_on_commit_callbacks(execute=True):
-            EndpointResource.objects.filter(endpoint=echo_endpoint).update(operations=[])
-            Endpoint.objects.get(pk=echo_endpoint.pk).save()
+        # Another worker's edit: rows changed without this process's signals, new version.
+        EndpointResource.objects.filter(endpoint=echo_endpoint).update(operations=[])
+        cache.set(config.VERSION_KEY, "another-workers-version", timeout=None)
         clock[0] += 4.0
         assert client.get("/test/echo.json").status_code == 200  # within the interval
         clock[0] += 2.0
         assert client.get("/test/echo.json").status_code == 404  # checked again
+
+
+def test_an_edit_applies_at_once_in_the_process_that_saved_it(
+    client, echo_endpoint, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The default interval (1 s) never delays an edit in the process that made it."""
+    from services_api.endpoints import snapshot as config
+    from services_api.settings import services_settings
+
+    assert services_settings.CONFIG_CHECK_INTERVAL == 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(config.time, "monotonic", lambda: clock[0])
+    assert client.get("/test/echo.json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        EndpointResource.objects.filter(endpoint=echo_endpoint).update(operations=[])
+        Endpoint.objects.get(pk=echo_endpoint.pk).save()
+    assert client.get("/test/echo.json").status_code == 404  # same instant: no interval wait
+
+
+def test_check_interval_zero_reads_the_version_on_every_request(client, echo_endpoint):
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from services_api.endpoints import snapshot as config
+
+    with override_settings(SERVICES_API={"CONFIG_CHECK_INTERVAL": 0}):
+        assert client.get("/test/echo.json").status_code == 200
+        EndpointResource.objects.filter(endpoint=echo_endpoint).update(operations=[])
+        cache.set(config.VERSION_KEY, "another-workers-version", timeout=None)
+        assert client.get("/test/echo.json").status_code == 404
 
 
 def test_debug_flag_logs_calls_without_changing_responses(client, make_endpoint, caplog):
