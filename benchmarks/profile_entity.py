@@ -124,7 +124,7 @@ class Split:
 
         QuerySet._fetch_all = self.timed("query", QuerySet._fetch_all)
         QuerySet.count = self.timed("query", QuerySet.count)
-        compiled.CompiledValues.rows = self.timed("query", compiled.CompiledValues.rows)
+        compiled.CompiledValues._fetch = self.timed("query", compiled.CompiledValues._fetch)
         import services_api.drupal.entity as entity
 
         renderers.render_json = self.timed("encoding", renderers.render_json)

@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
-from .compiled import compiled
+from .compiled import compiled, converter
 from .exceptions import BadParameter
 from .filtering import vocabulary_for
 from .grammar import PageSize, QuerySpec, parse_query
@@ -103,37 +102,42 @@ def _keyset_rows(
     # The cursor's ordering values: columns already read are reused; the others are read
     # under their own aliases (no clash with the columns) as the database sends them, and
     # only the last row's are converted (Django would convert every row's).
-    sources, aliases = [], {}
-    for position, key in enumerate(key.lstrip("-") for key in ordering):
-        if key in columns:
-            sources.append(key)
-        else:
-            sources.append(f"_keyset_{position}")
-            aliases[sources[-1]] = ExpressionWrapper(F(key), output_field=Field())
+    sources = [
+        key if key in columns else f"_keyset_{position}"
+        for position, key in enumerate(key.lstrip("-") for key in ordering)
+    ]
+    read = {source: key.lstrip("-") for key, source in zip(ordering, sources, strict=True)}
+    aliased = [source for source in sources if source not in columns]
 
     def page() -> QuerySet:
         built = queryset()
-        annotated = built.annotate(**aliases) if aliases else built
-        return annotated.values(*columns, *aliases)[offset : offset + limit + 1]
+        if aliased:
+            built = built.annotate(
+                **{s: ExpressionWrapper(F(read[s]), output_field=Field()) for s in aliased}
+            )
+        return built.values(*columns, *aliased)[offset : offset + limit + 1]
 
     entry = None
     if shape is not None:
         key = ("page", *shape, tuple(columns), tuple(sources), offset, limit)
         entry = compiled(key, page, placeholder=False)
     if entry is not None:
-        raw, query, db = entry.dicts(), entry.query, entry.alias
+        raw, convert = entry.dicts(), entry.convert
     else:
         values = page()
-        raw, query, db = list(values), values.query, values.db
+        raw = list(values)
+
+        def convert(key: str, value: Any) -> Any:
+            return converter(values.query, values.db, key)(value)
+
     more = len(raw) > limit
     raw = raw[:limit]
     last = None
     if more and raw:
+        row = raw[-1]
         last = [
-            _from_db(query, db, key.lstrip("-"), raw[-1][source])
-            if source in aliases
-            else raw[-1][source]
-            for key, source in zip(ordering, sources, strict=True)
+            convert(read[source], row[source]) if source in aliased else row[source]
+            for source in sources
         ]
     m2m: dict[str, dict] = {}
     m2m_specs = [plan[n] for n in names if plan[n].kind == MANY_TO_MANY]
@@ -144,16 +148,6 @@ def _keyset_rows(
     build = row_builder(plan, names, processor, context, pk_attname)
     rows = [build(row, m2m) for row in raw]
     return rows, last
-
-
-def _from_db(query: Any, db: str, key: str, value: Any) -> Any:
-    """A value of ``key`` as the database sent it, converted as ``values()`` would."""
-    connection = connections[db]
-    column = query.resolve_ref(key)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
 
 
 def _shape(
