@@ -5,7 +5,9 @@ Building and compiling a queryset costs Django about half a millisecond, several
 SQLite or PostgreSQL take to run a primary-key lookup. A retrieve always asks the same question
 with a different id, so the query is compiled once with a placeholder id and then executed with
 the real one, its rows converted by the compiler's own converters (the same values ``values()``
-would give). Only integer ids take this path; anything else builds the queryset as usual.
+would give). The many-to-many query of a page (``IN`` the page's ids) is compiled the same
+way, once per number of ids. Only integer ids take this path; anything else builds the
+queryset as usual.
 """
 
 from __future__ import annotations
@@ -21,23 +23,38 @@ from django.db.models import QuerySet
 #: A value no real row id takes (negative, and inside a 32-bit integer column's range),
 #: substituted by the real id at execution.
 PLACEHOLDER = -2_094_967_295
+#: Most placeholders in one query (``placeholders(n)``: ``PLACEHOLDER``, ``PLACEHOLDER - 1``,
+#: ... all still inside a 32-bit integer column's range).
+MAX_PLACEHOLDERS = 10_000
+
+
+def placeholders(count: int) -> list[int]:
+    """``count`` distinct placeholder ids, substituted in this order at execution."""
+    if not 0 < count <= MAX_PLACEHOLDERS:
+        raise ValueError(f"between 1 and {MAX_PLACEHOLDERS} placeholders")
+    return [PLACEHOLDER - position for position in range(count)]
 
 
 class CompiledValues:
-    """``queryset`` (a ``values()``/``values_list()`` query) with one placeholder parameter,
-    or none (``placeholder=False``: the same page of the same listing)."""
+    """``queryset`` (a ``values()``/``values_list()`` query) with one placeholder parameter
+    (``placeholder=True``), none (``False``: the same page of the same listing) or ``n`` (an
+    integer: ``placeholders(n)``, as in ``pk__in=placeholders(n)``); each must appear exactly
+    once among the query's parameters. ``rows(*values)`` runs it with the values in their
+    place, in the order of ``placeholders(n)``."""
 
-    def __init__(self, queryset: QuerySet, placeholder: bool = True) -> None:
+    def __init__(self, queryset: QuerySet, placeholder: bool | int = True) -> None:
         self.alias = queryset.db
         query = queryset.query
         self.query = query
         self.compiler = query.get_compiler(self.alias)
         self.sql, params = self.compiler.as_sql()
-        slots = [i for i, value in enumerate(params) if value == PLACEHOLDER]
-        if len(slots) != int(placeholder):
-            raise ValueError("the placeholder must appear exactly once, or not at all")
+        expected = placeholders(int(placeholder)) if placeholder else []
+        wanted = set(expected)
+        found = {value: i for i, value in enumerate(params) if value in wanted}
+        if len(found) != len(expected) or sum(value in wanted for value in params) != len(found):
+            raise ValueError("each placeholder must appear exactly once")
         self.params = list(params)
-        self.slot = slots[0] if slots else None
+        self.slots = [found[value] for value in expected]
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         # What ``results_iter`` works out on every call, once: the columns' converters.
         compiler = self.compiler
@@ -48,10 +65,10 @@ class CompiledValues:
         self.make_dicts = _dicts_maker(tuple(self.names))
         self.converters_by_key: dict[str, Callable[[Any], Any]] = {}
 
-    def _fetch(self, value: Any) -> list:
+    def _fetch(self, values: tuple) -> list:
         params = list(self.params)
-        if self.slot is not None:
-            params[self.slot] = value
+        for slot, value in zip(self.slots, values, strict=True):
+            params[slot] = value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
@@ -59,13 +76,13 @@ class CompiledValues:
             return list(self.compiler.apply_converters(fetched, self.converters))
         return fetched
 
-    def rows(self, value: Any = None) -> list[tuple]:
-        return [tuple(row) for row in self._fetch(value)]
+    def rows(self, *values: Any) -> list[tuple]:
+        return [tuple(row) for row in self._fetch(values)]
 
-    def dicts(self, value: Any = None) -> list[dict]:
+    def dicts(self, *values: Any) -> list[dict]:
         """The rows as ``values()`` dictionaries (built by code generated per column list:
         several times cheaper than ``dict(zip(...))`` per row)."""
-        return self.make_dicts(self._fetch(value))
+        return self.make_dicts(self._fetch(values))
 
     def convert(self, key: str, value: Any) -> Any:
         """``value`` of the field path ``key`` as the database sent it, converted as
@@ -109,10 +126,11 @@ _lock = threading.Lock()
 
 
 def compiled(
-    key: Hashable, build: Callable[[], QuerySet], placeholder: bool = True
+    key: Hashable, build: Callable[[], QuerySet], placeholder: bool | int = True
 ) -> CompiledValues | None:
-    """The compiled query for ``key``, built by ``build()`` (placeholder id, unless
-    ``placeholder`` is false) on first use; ``None`` when it cannot take the compiled path."""
+    """The compiled query for ``key``, built by ``build()`` on first use (with one placeholder
+    id, none or ``placeholders(n)``, see ``CompiledValues``); ``None`` when it cannot take the
+    compiled path."""
     try:
         return _cache[key]
     except KeyError:
@@ -132,4 +150,11 @@ def clear() -> None:
     _cache.clear()
 
 
-__all__ = ["PLACEHOLDER", "CompiledValues", "clear", "compiled", "converter"]
+__all__ = [
+    "PLACEHOLDER",
+    "CompiledValues",
+    "clear",
+    "compiled",
+    "converter",
+    "placeholders",
+]

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import QuerySet
 
-from .compiled import PLACEHOLDER, compiled
+from .compiled import MAX_PLACEHOLDERS, PLACEHOLDER, compiled, placeholders
 from .exceptions import EntityNotFound
 from .filtering import vocabulary_for
 from .grammar import parse_fields
@@ -76,9 +76,21 @@ def _group_m2m(rows: Any, spec: FieldSpec, processor: str) -> dict[Any, list[tup
 
 def fetch_m2m(spec: FieldSpec, ids: Sequence[Any], processor: str) -> dict[Any, list[tuple]]:
     """``{pk: [(related id, uuid or None), ...]}`` for ``ids``: one query on the through table,
-    related ids ascending (stable whatever order the links were added in)."""
+    related ids ascending (stable whatever order the links were added in). For integer ids
+    the query is compiled once per number of ids (``compiled.placeholders``)."""
     if not ids:
         return {}
+    ids = list(dict.fromkeys(ids))
+    if all(type(pk) is int for pk in ids) and len(ids) <= MAX_PLACEHOLDERS:
+        alias = spec.through._default_manager.db
+        key = ("m2m", spec.through, spec.source_attname, alias, processor, spec.uuid_path)
+        query = compiled(
+            (*key, len(ids)),
+            lambda: _m2m_queryset(spec, placeholders(len(ids)), processor),
+            len(ids),
+        )
+        if query is not None:
+            return _group_m2m(query.rows(*ids), spec, processor)
     return _group_m2m(_m2m_queryset(spec, ids, processor), spec, processor)
 
 
@@ -217,13 +229,7 @@ def _retrieve_compiled(
         raise EntityNotFound()
     m2m: dict[str, dict] = {}
     for spec in (plan[n] for n in names if plan[n].kind == MANY_TO_MANY):
-        query = compiled(
-            ("m2m", spec.through, spec.source_attname, alias, processor, spec.uuid_path),
-            lambda spec=spec: _m2m_queryset(spec, [PLACEHOLDER], processor),
-        )
-        if query is None:
-            return None
-        m2m[spec.name] = _group_m2m(query.rows(pk), spec, processor)
+        m2m[spec.name] = fetch_m2m(spec, [pk], processor)
     return row_builder(plan, names, processor, context, pk_attname)(raw[0], m2m)
 
 
