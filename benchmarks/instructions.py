@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import importlib
 import os
 import re
@@ -173,6 +174,7 @@ def child(args: argparse.Namespace) -> None:
     library.cg_start()
     for name, path in cases.items():
         serve(handler, path, 2)
+        _settle()
         library.cg_zero()
         library.cg_toggle()
         serve(handler, path, args.requests)
@@ -194,6 +196,7 @@ def child(args: argparse.Namespace) -> None:
             split.active = part
             serve(handler, path, 1)
             split.calls = 0
+            _settle()
             library.cg_zero()
             serve(handler, path, args.requests)
             library.cg_dump(f"{name}|{part}|{split.calls}".encode())
@@ -201,9 +204,19 @@ def child(args: argparse.Namespace) -> None:
             split.active = function
             serve(handler, path, 1)
             split.calls = 0
+            _settle()
             library.cg_zero()
             serve(handler, path, args.requests)
             library.cg_dump(f"{name}|{function}|{split.calls}".encode())
+
+
+def _settle() -> None:
+    """Collect, then freeze what survives: the cyclic collector's runs during the measured
+    requests then look at what those requests allocate only, not at whatever the process
+    holds (a full collection over the warmed-up process costs millions of instructions and
+    lands on one case or another by chance)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _wanted(name: str, args: argparse.Namespace) -> bool:
