@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import ExpressionWrapper, F, Field, QuerySet
+from django.db import connections
+from django.db.models import ExpressionWrapper, F, Field, Func, QuerySet
 
 from .compiled import compiled, converter
 from .exceptions import BadParameter
@@ -112,9 +113,8 @@ def _keyset_rows(
     def page() -> QuerySet:
         built = queryset()
         if aliased:
-            built = built.annotate(
-                **{s: ExpressionWrapper(F(read[s]), output_field=Field()) for s in aliased}
-            )
+            sqlite = connections[built.db].vendor == "sqlite"
+            built = built.annotate(**{s: _as_sent(read[s], sqlite) for s in aliased})
         return built.values(*columns, *aliased)[offset : offset + limit + 1]
 
     entry = None
@@ -148,6 +148,14 @@ def _keyset_rows(
     build = row_builder(plan, names, processor, context, pk_attname)
     rows = [build(row, m2m) for row in raw]
     return rows, last
+
+
+def _as_sent(key: str, sqlite: bool) -> ExpressionWrapper:
+    """The column ``key`` as the database sends it (only the last row's value is converted).
+    On SQLite ``+column`` (a no-op) has no declared type, so the sqlite3 module does not parse
+    every row's date-time; Django's converters take the text as well as a parsed value."""
+    expression = Func(F(key), template="+%(expressions)s") if sqlite else F(key)
+    return ExpressionWrapper(expression, output_field=Field())
 
 
 def _shape(

@@ -485,3 +485,44 @@ def test_response_style_setting_is_checked():
     assert len(messages) == 2
     assert "must keep a 'services' style" in messages[0]
     assert "'odd'" in messages[1] and "not a ServicesStyle subclass" in messages[1]
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "",
+        "pagesize=100",
+        "pagesize=100&fields=id,title",
+        "q=api/entity_article.json&pagesize=2&_method=GET&page=3&cursor=abc",
+        "a&&b=&=c&d=1=2&e=%20x+y&f=%C3%A9t%C3%A9&g=été&h=%ZZ&parameters[title]=A%26B",
+        "cursor=&cursor=x&page=&sort=-title,id",
+    ],
+)
+def test_next_cursor_url_equals_the_query_pairs_url(query_string):
+    """The Link header's URL built from cached pieces is byte for byte the URL of the whole
+    query string parsed and encoded again (``query_pairs`` + ``page_url``)."""
+    from django.test import RequestFactory
+
+    from services_api.drupal.styles import next_cursor_url, page_url, query_pairs
+
+    request = RequestFactory().get("/api/entity_article.json", QUERY_STRING=query_string)
+    base = "http://testserver/api/entity_article.json"
+    cursor = "eyJvIjpbIi1pZCJdLCJ2IjpbMl19"
+    expected = page_url(base, query_pairs(request), cursor=cursor, page=None)
+    for _ in range(2):  # computed, then from the cache
+        assert next_cursor_url(base, request.META["QUERY_STRING"], cursor) == expected
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=created", "&sort=sticky,created&direction=DESC"])
+def test_cursor_is_the_same_whatever_the_fields(client, many, sort):
+    """Ordering values read beside the fields (not among them: read as the database sends
+    them, converted for the last row only) make the same cursor as the rendered columns."""
+    import re
+
+    def cursor(query: str) -> str:
+        link = client.get(f"{ARTICLES}.json?pagesize=5&page=1{sort}{query}")["Link"]
+        return re.search(r"cursor=([^&>]+)", link).group(1)
+
+    full = cursor("")
+    assert cursor("&fields=id,title") == full
+    assert cursor("&fields=title") == full

@@ -21,6 +21,7 @@ replaces a style or adds its own by subclassing ``ServicesStyle`` or ``RestwsSty
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -78,6 +79,31 @@ def collection_url(request: Any) -> str:
     return f"{ctx.endpoint_url}/{ctx.resource_config.public_name}{path}"
 
 
+#: Query parameters a next-page link does not carry over (routing, method override, paging).
+_NOT_CARRIED = frozenset({"q", "_method", "cursor", "page"})
+
+
+@lru_cache(maxsize=1024)
+def _query_piece(piece: str) -> tuple[str, str] | None:
+    """One ``&``-separated piece of a query string: its name and ``urlencode(parse_qsl(piece,
+    keep_blank_values=True))``, the form ``page_url`` writes it in (``None``: dropped)."""
+    pairs = parse_qsl(piece, keep_blank_values=True)
+    return (pairs[0][0], urlencode(pairs)) if pairs else None
+
+
+def next_cursor_url(base: str, query_string: str, cursor: str) -> str:
+    """``page_url(base, query_pairs(request), cursor=cursor, page=None)`` for the request's
+    raw ``QUERY_STRING``, byte for byte, from pieces encoded once per process: the pieces of
+    a page's query string (``pagesize=100``, ``fields=...``) repeat from request to request."""
+    kept = []
+    for piece in query_string.split("&"):
+        parsed = _query_piece(piece)
+        if parsed is not None and parsed[0] not in _NOT_CARRIED:
+            kept.append(parsed[1])
+    kept.append(urlencode([("cursor", cursor)]))
+    return f"{base}?{'&'.join(kept)}"
+
+
 def query_pairs(request: Any) -> list[tuple[str, str]]:
     """The request's query string as ordered pairs (without ``?q=`` routing and ``_method``)."""
     raw = request.META.get("QUERY_STRING", "")
@@ -116,7 +142,8 @@ class ServicesStyle:
         headers.update(count_headers(request))
         if page.next_cursor:
             base = f"{collection_url(request)}.{request.services.format}"
-            url = page_url(base, query_pairs(request), cursor=page.next_cursor, page=None)
+            query_string = request.META.get("QUERY_STRING", "")
+            url = next_cursor_url(base, query_string, page.next_cursor)
             headers["Link"] = f'<{url}>; rel="next"'
         return headers
 
@@ -247,6 +274,7 @@ __all__ = [
     "RestwsStyle",
     "ServicesStyle",
     "collection_url",
+    "next_cursor_url",
     "page_url",
     "public_references",
     "query_pairs",
