@@ -112,9 +112,7 @@ def query_pairs(request: Any) -> list[tuple[str, str]]:
 
 def count_headers(request: Any) -> dict[str, str]:
     """``Preference-Applied: count=<mode>`` when the request's ``Prefer`` header asked."""
-    from services_api.drupal.entity import requested_count_mode
-
-    mode = requested_count_mode(request)
+    mode = _entity.requested_count_mode(request)
     return {"Preference-Applied": f"count={mode}"} if mode is not None else {}
 
 
@@ -125,14 +123,10 @@ class ServicesStyle:
 
     def count_mode(self, request: Any) -> str:
         """The ``Prefer: count=`` mode; without it, no count."""
-        from services_api.drupal.entity import requested_count_mode
-
-        return requested_count_mode(request) or "none"
+        return _entity.requested_count_mode(request) or "none"
 
     def retrieve(self, resource: Any, request: Any, row: dict) -> Any:
-        from services_api.drupal.entity import conditional
-
-        return conditional(request, row)
+        return _entity.conditional(request, row)
 
     def page_headers(self, request: Any, page: Listing) -> dict[str, str]:
         """``X-Total-Count`` when counted, ``Link: rel="next"`` when another page exists."""
@@ -148,21 +142,17 @@ class ServicesStyle:
         return headers
 
     def index(self, resource: Any, request: Any, page: Listing) -> Any:
-        from services_api.drupal.entity import conditional
-
         headers = self.page_headers(request, page)
         if not page.rows:
             raise ServicesError("No entities found.", 404, headers=headers)
-        return conditional(request, page.rows, headers)
+        return _entity.conditional(request, page.rows, headers)
 
     def relationship(self, resource: Any, request: Any, page: Listing) -> Any:
         return Result(page.rows, headers=self.page_headers(request, page))
 
     def saved(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Any:
         """Create and update: the saved entities (a list for a bulk body)."""
-        from services_api.drupal.entity import render_context
-
-        rows = rows_by_pk(resource.options, pks, render_context(request))
+        rows = rows_by_pk(resource.options, pks, _entity.render_context(request))
         return rows if bulk else rows[0]
 
     def created(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Any:
@@ -182,9 +172,7 @@ class RestwsStyle(ServicesStyle):
 
     def count_mode(self, request: Any) -> str:
         """The ``Prefer: count=`` mode, else the endpoint's ``count_mode``."""
-        from services_api.drupal.entity import requested_count_mode
-
-        mode = requested_count_mode(request)
+        mode = _entity.requested_count_mode(request)
         return mode if mode is not None else (request.services.endpoint.count_mode or "exact")
 
     def retrieve(self, resource: Any, request: Any, row: dict) -> Any:
@@ -193,8 +181,6 @@ class RestwsStyle(ServicesStyle):
 
     def envelope(self, request: Any, page: Listing, options: ResourceOptions | None) -> Result:
         """The envelope; ``last`` only when counted."""
-        from services_api.drupal.entity import conditional
-
         if options is not None:
             public_references(request, options, page.rows)
         envelope = restws_envelope(
@@ -207,7 +193,7 @@ class RestwsStyle(ServicesStyle):
             # The envelope's ``next`` stays a page number on offset pages (the Course document).
             next_cursor=page.next_cursor if page.keyset else None,
         )
-        return conditional(request, envelope, count_headers(request))
+        return _entity.conditional(request, envelope, count_headers(request))
 
     def index(self, resource: Any, request: Any, page: Listing) -> Any:
         return self.envelope(request, page, resource.options)
@@ -217,15 +203,13 @@ class RestwsStyle(ServicesStyle):
 
     def created(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Result:
         """201 ``{uri, id, resource, uuid}`` (a list for a bulk body) and ``Location``."""
-        from services_api.drupal.entity import render_context, restws_created
-
         model = resource.options.model
-        uuid_path = related_uuid_path(model, render_context(request))
+        uuid_path = related_uuid_path(model, _entity.render_context(request))
         uuids: dict[Any, Any] | None = None
         if uuid_path is not None:
             manager = model._default_manager
             uuids = dict(manager.filter(pk__in=list(pks)).values_list("pk", uuid_path))
-        return restws_created(request, resource.name, pks, uuids, bulk=bulk)
+        return _entity.restws_created(request, resource.name, pks, uuids, bulk=bulk)
 
     def updated(self, resource: Any, request: Any, pks: list[Any], *, bulk: bool) -> Result:
         return Result(empty=True)
@@ -236,11 +220,9 @@ class RestwsStyle(ServicesStyle):
 
 def public_references(request: Any, options: ResourceOptions, rows: list[dict]) -> list[dict]:
     """A reference's ``resource`` is the name the endpoint serves it under (restws style)."""
-    from services_api.drupal.entity import render_context
-
     ctx = request.services
     renames: dict[str, str] = {}
-    for spec in field_plan(options, render_context(request)).values():
+    for spec in field_plan(options, _entity.render_context(request)).values():
         if spec.kind in (FOREIGN_KEY, MANY_TO_MANY) and spec.resource:
             config = ctx.endpoint.resource_config(spec.resource)
             if config is not None and config.alias:
@@ -281,3 +263,7 @@ __all__ = [
     "restws_envelope",
     "style_for",
 ]
+
+# At the end: ``entity`` imports this module (``style_for``) while it is being imported; its
+# functions are looked up when called (a function-level import costs every request).
+from services_api.drupal import entity as _entity  # noqa: E402
