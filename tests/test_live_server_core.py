@@ -2,9 +2,11 @@
 formats, parsers, errors, ?q= URLs, and an import applied while workers are running."""
 
 import json
+import time
 
 import pytest
 
+from services_api.settings import services_settings
 from tests import live
 
 pytestmark = pytest.mark.live
@@ -92,7 +94,9 @@ def test_import_applies_to_running_workers(server):
     config = tmp / "narrow.json"
     config.write_text(json.dumps(narrowed))
     live.manage(env, "services_import", str(config))
-    # Every worker sees the change on its next request (several requests hit both workers).
+    # Every worker sees the change once its CONFIG_CHECK_INTERVAL (1 s, the default) has
+    # passed since it last read the version (several requests hit both workers).
+    time.sleep(services_settings.CONFIG_CHECK_INTERVAL + 0.3)
     statuses = {live.call(base, "GET", "/test/echo.json")[0] for _ in range(8)}
     assert statuses == {404}
     assert live.call(base, "GET", "/test/echo/1.json")[0] == 200
