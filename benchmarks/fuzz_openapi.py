@@ -14,11 +14,14 @@ Prints cases and failures per endpoint and exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import base64
 import logging
 import os
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +32,8 @@ class FuzzReport:
     operations: int = 0
     cases: int = 0
     failures: list[str] = field(default_factory=list)
+    #: ``"POST 201"`` -> how many answers: shows which writes really happened.
+    statuses: Counter = field(default_factory=Counter)
 
 
 def _checks() -> list[Any]:
@@ -47,12 +52,76 @@ def _checks() -> list[Any]:
     ]
 
 
-def fuzz(app: Any, schema_url: str, name: str, *, per_operation: int, seed: int = 0) -> FuzzReport:
+def basic_auth(username: str, password: str) -> dict[str, str]:
+    """The ``Authorization`` header of HTTP Basic credentials."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def stored_ids(models_by_name: dict[str, Any]) -> Callable[[str], list[Any]]:
+    """``ids(resource name)``: a few primary keys stored now (for ``fuzz``'s ``ids``)."""
+
+    def ids(resource: str) -> list[Any]:
+        model = models_by_name.get(resource)
+        if model is None:
+            return []
+        return list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:20])
+
+    return ids
+
+
+def endpoint_models(endpoint: Any) -> dict[str, Any]:
+    """``{public resource name: model}`` of an endpoint's resources built on a registration."""
+    from services_api.resources import registry
+
+    out = {}
+    for public, config in endpoint.resources.items():
+        options = getattr(registry.get(config.resource), "options", None)
+        if options is not None:
+            out[public] = options.model
+    return out
+
+
+def viewset_models() -> dict[str, Any]:
+    """``{resource name: model}`` of the public DRF viewsets (``/rest/``)."""
+    from entity_resources import site
+
+    return {options.resource_name: options.model for options in site}
+
+
+def _with_stored_id(case: Any, pick: int, ids: Callable[[str], list[Any]]) -> Any:
+    """Half the cases of an operation on one item (odd ``pick``) name a stored one (random ids
+    almost never do), so that retrieve, update and delete really run; the rest keep the
+    generated id. The resource is the path's last segment before its first parameter."""
+    path = case.operation.path
+    if pick % 2 == 0 or "{" not in path:
+        return case
+    resource = path.split("{", 1)[0].strip("/").split("/")[-1]
+    first = path.split("{", 1)[1].split("}", 1)[0]
+    values = ids(resource)
+    if values and first != "format" and first in (case.path_parameters or {}):
+        case.path_parameters[first] = values[(pick // 2) % len(values)]
+    return case
+
+
+def fuzz(
+    app: Any,
+    schema_url: str,
+    name: str,
+    *,
+    per_operation: int,
+    seed: int = 0,
+    headers: dict[str, str] | None = None,
+    ids: Callable[[str], list[Any]] | None = None,
+) -> FuzzReport:
     """Generate ``per_operation`` cases for every operation of the schema at ``schema_url``
-    (served by the WSGI ``app``), send them to ``app`` and collect every failed check."""
+    (served by the WSGI ``app``), send them to ``app`` (with ``headers``: e.g. HTTP Basic
+    credentials, so that writes succeed) and collect every failed check. ``ids(resource)``
+    lists stored ids: then half the cases of item operations use one of them."""
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
+    from hypothesis import strategies as st
 
     schema = schemathesis.openapi.from_wsgi(schema_url, app)
     report = FuzzReport(name)
@@ -61,6 +130,11 @@ def fuzz(app: Any, schema_url: str, name: str, *, per_operation: int, seed: int 
     for result in schema.get_all_operations():
         operation = result.ok()
         report.operations += 1
+        strategy = operation.as_strategy()
+        if ids is not None and operation.path_parameters:
+            strategy = st.tuples(strategy, st.integers(0, 40)).map(
+                lambda drawn: _with_stored_id(drawn[0], drawn[1], ids)
+            )
 
         @hseed(seed)
         @settings(
@@ -70,16 +144,21 @@ def fuzz(app: Any, schema_url: str, name: str, *, per_operation: int, seed: int 
             phases=[Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy())
+        @given(case=strategy)
         def run(case: Any) -> None:
             report.cases += 1
             try:
-                response = case.call()
+                response = case.call(headers=headers)
+                report.statuses[f"{case.method} {response.status_code}"] += 1
                 case.validate_response(response, checks=checks)
-            except Exception as exc:  # a failed check: record it, keep fuzzing
+            # A failed check (several at once: schemathesis' FailureGroup, a BaseExceptionGroup):
+            # record it, keep fuzzing.
+            except (Exception, BaseExceptionGroup) as exc:
                 text = f"{case.method} {case.formatted_path} {case.query or ''}: " + (
                     str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
                 )
+                if isinstance(exc, BaseExceptionGroup):
+                    text += " (" + "; ".join(type(e).__name__ for e in exc.exceptions) + ")"
                 if text not in seen:
                     seen.add(text)
                     report.failures.append(text)

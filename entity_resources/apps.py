@@ -1,4 +1,5 @@
-"""App configuration: the registry's system checks, then every installed app's ``resources.py``."""
+"""App configuration: the registry's system checks, every installed app's ``resources.py``,
+and the viewsets' drf-spectacular extension when drf-spectacular is installed."""
 
 from django.apps import AppConfig
 from django.core import checks
@@ -15,3 +16,8 @@ class EntityResourcesConfig(AppConfig):
         for check in entity_checks.CHECKS:
             checks.register(check, checks.Tags.models)
         autodiscover()  # registrations live in each app's resources.py, like admin.py
+        try:  # the viewsets' drf-spectacular schemas, when drf-spectacular is installed
+            import drf_spectacular  # noqa: F401
+        except ImportError:
+            return
+        import entity_resources.spectacular  # noqa: F401

@@ -9,8 +9,9 @@ The public viewsets (``entity_resources.viewsets``) set ``filter_backends =
   ``sort``/``direction``, ``fields``, ``page``/``pagesize``/``cursor``) with
   ``grammar.parse_query`` over the registration's ``Vocabulary`` (once per request, kept on
   the request), filters the queryset with it, documents the parameters for schema generators
-  (``get_schema_operation_parameters``) and renders the browsable API's Filters form
-  (``to_html``, the same ``filter_form_html`` other servers' pages use);
+  (``get_schema_operation_parameters``, from ``entity_resources.openapi``) and renders the
+  browsable API's Filters form (``to_html``, the same ``filter_form_html`` other servers'
+  pages use);
 * ``GrammarPagination`` reads the page with ``listing.read_page`` (``values()`` rows, one
   query, keyset cursors) from the filtered queryset and answers the rows with ``Link``
   headers (``rel="next"``/``rel="prev"``); the page-size policy is the viewset's ``PageSize``.
@@ -35,6 +36,7 @@ from .brackets import request_query
 from .filtering import vocabulary_for
 from .grammar import PageSize, QuerySpec, Vocabulary, parse_query
 from .listing import Listing, read_page
+from .openapi import cursor_parameter, filter_parameters, page_parameters
 
 _SPEC_ATTR = "_entity_query_spec"
 
@@ -122,51 +124,8 @@ class GrammarFilterBackend(BaseFilterBackend):
         return query_spec(view, request).filter(queryset)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        vocabulary = vocabulary_for(view.entity_options)
-        params = [
-            {
-                "name": f"parameters[{name}]",
-                "required": False,
-                "in": "query",
-                "description": f"Filter on {name} (comma-separated values: any of them).",
-                "schema": {"type": "string"},
-            }
-            for name in vocabulary.filters
-        ]
-        params.append(
-            {
-                "name": "sort",
-                "required": False,
-                "in": "query",
-                "description": "Comma-separated columns to sort by.",
-                "schema": {"type": "string", "enum": list(vocabulary.sorts)}
-                if vocabulary.sorts
-                else {"type": "string"},
-            }
-        )
-        params.append(
-            {
-                "name": "direction",
-                "required": False,
-                "in": "query",
-                "schema": {"type": "string", "enum": ["ASC", "DESC"]},
-            }
-        )
-        params.append(
-            {
-                "name": "fields",
-                "required": False,
-                "in": "query",
-                "description": "Comma-separated fields to return, among: "
-                + ", ".join(vocabulary.fields),
-                "schema": {"type": "string"},
-            }
-        )
-        if vocabulary.search:
-            params.append(
-                {"name": "search", "required": False, "in": "query", "schema": {"type": "string"}}
-            )
-        return params
+        """The grammar's filter, field and sort parameters (``openapi.filter_parameters``)."""
+        return filter_parameters(vocabulary_for(view.entity_options))
 
     def to_html(self, request: Any, queryset: Any, view: Any) -> str:
         return filters_modal(
@@ -226,29 +185,9 @@ class GrammarPagination(BasePagination):
         return schema  # a plain list; the pages are in the Link header
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": "page",
-                "required": False,
-                "in": "query",
-                "description": "Page number, from 0.",
-                "schema": {"type": "integer", "minimum": 0},
-            },
-            {
-                "name": "pagesize",
-                "required": False,
-                "in": "query",
-                "description": f"Rows per page (at most {view.max_page_size}).",
-                "schema": {"type": "integer", "minimum": 1, "default": view.page_size},
-            },
-            {
-                "name": "cursor",
-                "required": False,
-                "in": "query",
-                "description": "Keyset paging: empty for the first page, then the next link's.",
-                "schema": {"type": "string"},
-            },
-        ]
+        """``page``, ``pagesize`` (the viewset's policy) and ``cursor``."""
+        page_size = PageSize(view.page_size, view.max_page_size)
+        return [*page_parameters(page_size), cursor_parameter()]
 
 
 __all__ = [

@@ -10,7 +10,8 @@
 - Validation errors raise ``InvalidData``: 406, body ``{"form_errors": {field: [messages]}}``;
   for a bulk create the errors are keyed by the row's position: ``{"form_errors": {"1": {...}}}``.
 - Every write runs in ``transaction.atomic``; a bulk create (a JSON list body) creates every row
-  or none.
+  or none. A database constraint the write breaks (a unique value taken, as by a read-only
+  field's default) is a 406 like any invalid body (``InvalidData``), never a 500.
 - ``update`` is partial (only the fields sent change); a body carrying the pk must carry the
   URL's (``InvalidIdentifier``).
 - ``update_entities`` (bulk update) takes a list of partial bodies, each carrying its pk; every
@@ -22,10 +23,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
 from .exceptions import (
@@ -40,6 +43,19 @@ from .options import ResourceOptions
 from .permissions import check_object_access
 from .query import base_queryset, coerce_pk
 from .schema import schema_for
+
+CONSTRAINT_FAILED = "The entity conflicts with stored data (a value that must be unique is taken)."
+
+
+@contextmanager
+def atomic_write() -> Iterator[None]:
+    """``transaction.atomic``, with a broken database constraint as ``InvalidData`` (406):
+    the serializer cannot see every constraint (read-only fields, database-only ones)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise InvalidData({"non_field_errors": [CONSTRAINT_FAILED]}) from None
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):
@@ -160,7 +176,7 @@ def create_entities(
         check_object_access(
             options, request, _unsaved(options, serializer.validated_data), "create"
         )
-    with transaction.atomic():
+    with atomic_write():
         return [serializer.save().pk for serializer in serializers_]
 
 
@@ -188,7 +204,7 @@ def update_entity(
         sent = values.pop(pk_name)
         if sent not in (None, "") and str(sent) != str(pk):
             raise InvalidIdentifier()
-    with transaction.atomic():
+    with atomic_write():
         instance = get_instance(options, request, pk)
         check_object_access(options, request, instance, "update")
         serializer = (serializer_class or serializer_for(options))(
@@ -267,7 +283,7 @@ def update_entities(
         bodies[key] = values
     serializer_class = serializer_class or serializer_for(options)
     context = {"request": request}
-    with transaction.atomic():
+    with atomic_write():
         instances = base_queryset(options, request).in_bulk(list(wanted.values()))
         serializers_ = []
         for key, pk in wanted.items():

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    # The OpenAPI schema of the public DRF viewsets at /rest/schema/ and its Swagger UI.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "entity_resources",
     "services_api",
     "project.demo",
@@ -155,6 +158,19 @@ REST_FRAMEWORK = {
     # DRF views (the /rest/ viewsets) answer an outage of the database or of the cache holding
     # the sessions 503 + Retry-After, as the Services endpoints do, instead of a 500.
     "EXCEPTION_HANDLER": "services_api.drf.errors.exception_handler",
+    # drf-spectacular describes the DRF views (/rest/schema/); entity_resources types the public
+    # viewsets' rows, queries and bodies from their registrations (entity_resources.spectacular).
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Services API demo: public DRF viewsets",
+    "DESCRIPTION": "The entity resources as DRF viewsets (/rest/), with the user actions.",
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package: works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 SERVICES_API = {

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
 
 from entity_resources.viewsets import register_viewsets
@@ -14,11 +15,16 @@ from services_api.drf.user import UserViewSet
 # register, token) sharing the Services user resource's implementation.
 rest = register_viewsets(routers.DefaultRouter())
 rest.register("user", UserViewSet, basename="user")
+rest_patterns = [path("rest/", include((rest.urls, "rest")))]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Their OpenAPI schema (drf-spectacular, typed by entity_resources.spectacular) and Swagger
+    # UI on it (assets from drf-spectacular-sidecar: no CDN).
+    path("rest/schema/", SpectacularAPIView.as_view(patterns=rest_patterns), name="rest-schema"),
+    path("rest/docs/", SpectacularSwaggerView.as_view(url_name="rest-schema"), name="rest-docs"),
     # The public DRF viewsets (DRF's router, browsable API, filter and pagination hooks).
-    path("rest/", include((rest.urls, "rest"))),
+    *rest_patterns,
     # Uploaded files (the file resource's uri_full) while developing; a real site lets its
     # web server or storage serve them. ``static()`` adds nothing unless DEBUG is on.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

@@ -31,3 +31,8 @@ class ServicesApiConfig(AppConfig):
         add_ordering_source(core_orderings)  # entity_resources.W003 checks node's order too
         register_drupal_resources(registry)
         autodiscover()
+        try:  # the DRF user viewset's drf-spectacular schema, when drf-spectacular is installed
+            import drf_spectacular  # noqa: F401
+        except ImportError:
+            return
+        import services_api.drf.spectacular  # noqa: F401

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 
-from entity_resources.grammar import LOOKUPS, SQL_OPERATORS, TEXT_LOOKUPS
+from entity_resources.grammar import PageSize
+from entity_resources.openapi import cursor_parameter, filter_parameters, page_parameters
 from services_api import __version__
 from services_api.auth.tokens import API_KEY_HEADER, API_KEY_PARAM, SITE_KEY_HEADER, SITE_KEY_PARAM
 from services_api.openapi.describe import (
@@ -59,6 +60,16 @@ def arg_schema(arg: Arg) -> dict[str, Any]:
     if arg.description:
         schema["description"] = arg.description
     return schema
+
+
+def body_args_schema(args: tuple[Arg, ...]) -> tuple[dict[str, Any], bool]:
+    """``(schema, required)`` of a body made of declared keys (not a whole-body argument)."""
+    properties = {a.lookup_key: arg_schema(a) for a in args}
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    names = [a.lookup_key for a in args if a.required]
+    if names:
+        schema["required"] = names
+    return schema, bool(names)
 
 
 def _path_parameter(arg: Arg) -> dict[str, Any]:
@@ -159,124 +170,18 @@ class _Builder:
         return {"type": "array", "items": row}
 
     def index_parameters(self, res: ResourceDescription) -> list[dict[str, Any]]:
-        params: list[dict[str, Any]] = [
-            {
-                "name": "page",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 0, "maximum": 10000},
-                "description": "Zero-based page number.",
-            },
-            {
-                "name": "pagesize",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
-                "description": (
-                    f"Rows per page; default {self.endpoint.page_size}, above "
-                    f"{self.endpoint.max_page_size} silently capped."
-                ),
-            },
-        ]
-        vocabulary = res.vocabulary
-        if vocabulary is None:
+        """The one grammar's query (``entity_resources.openapi``) under this endpoint's
+        page-size policy; ``cursor`` on entity resources."""
+        params = page_parameters(PageSize(self.endpoint.page_size, self.endpoint.max_page_size))
+        if res.vocabulary is None:
             return params
-        fields = list(vocabulary.fields)
-        params.append(
-            {
-                "name": "fields",
-                "in": "query",
-                "schema": {"type": "string"},
-                "description": "Comma-separated columns to return: " + ", ".join(fields) + ".",
-                "x-fields": fields,
-            }
-        )
-        filters: dict[str, Any] = {}
-        for name, column in vocabulary.filters.items():
-            lookups = sorted(column.lookups) if column.lookups is not None else list(LOOKUPS)
-            filters[name] = {
-                "type": "string",
-                "description": (
-                    f"`parameters[{name}]=v` (a comma list: IN); lookups "
-                    f"`parameters[{name}][<lookup>]`: {', '.join(lookups)}."
-                ),
-                "x-lookups": lookups,
-            }
-        if filters:
-            params.append(
-                {
-                    "name": "parameters",
-                    "in": "query",
-                    "style": "deepObject",
-                    "explode": True,
-                    "schema": {
-                        "type": "object",
-                        "properties": filters,
-                        "additionalProperties": False,
-                    },
-                    "description": "Filters (equality or a comma list).",
-                    # Swagger UI's "Try it out" would otherwise fill every filter with a
-                    # placeholder ("string") and send a query that fails.
-                    "example": {},
-                }
-            )
-        for name, column in vocabulary.filters.items():
-            operators = [
-                op
-                for op, (lookup, _) in SQL_OPERATORS.items()
-                if column.allows(lookup) or (lookup == "like" and column.lookups is None)
-            ]
-            if column.lookups is not None and not column.lookups & TEXT_LOOKUPS:
-                operators = [op for op in operators if "LIKE" not in op]
-            params.append(
-                {
-                    "name": f"options[parameters_op][{name}]",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": operators},
-                    "description": f"SQL operator applied to `parameters[{name}]`.",
-                }
-            )
-        sorts = list(vocabulary.sorts)
-        for name in sorts:
-            params.append(
-                {
-                    "name": f"options[orderby][{name}]",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["ASC", "DESC"]},
-                    "description": f"Order by {name}.",
-                }
-            )
-        if sorts:
-            params += [
-                {
-                    "name": "sort",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": sorts},
-                    "description": "Sort column (a comma list sorts by several): "
-                    + ", ".join(sorts),
-                },
-                {
-                    "name": "direction",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["ASC", "DESC"]},
-                },
-            ]
-        if vocabulary.search:
-            params.append(
-                {
-                    "name": "search",
-                    "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "Search in " + ", ".join(vocabulary.search) + ".",
-                }
-            )
+        params += filter_parameters(res.vocabulary)
         if res.restws:
             params.append(
-                {
-                    "name": "cursor",
-                    "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "Keyset pages: empty to start; then the `Link` header's "
-                    "(services style) or the envelope's `next` cursor.",
-                }
+                cursor_parameter(
+                    "Keyset pages: empty to start; then the `Link` header's "
+                    "(services style) or the envelope's `next` cursor."
+                )
             )
         return params
 
@@ -295,12 +200,7 @@ class _Builder:
                 schema = arg_schema(whole) or {"type": "object"}
             required = whole.required
         else:
-            properties = {a.lookup_key: arg_schema(a) for a in args}
-            schema = {"type": "object", "properties": properties}
-            names = [a.lookup_key for a in args if a.required]
-            if names:
-                schema["required"] = names
-            required = bool(names)
+            schema, required = body_args_schema(args)
         parsers = [p for p in self.endpoint.parsers if p != "multipart/form-data" or not whole]
         if whole is not None and schema.get("type") != "object" and "$ref" not in schema:
             parsers = [p for p in parsers if p == "application/json"] or parsers
@@ -513,4 +413,4 @@ def build_openapi(endpoint: Any, server_url: str | None = None) -> dict[str, Any
     return _Builder(describe_endpoint(endpoint)).build(server_url)
 
 
-__all__ = ["build_openapi"]
+__all__ = ["arg_schema", "body_args_schema", "build_openapi"]
