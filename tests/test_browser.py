@@ -6,7 +6,8 @@ The flow is the one the admin documentation promises: log in to the admin, creat
 and enable ``entity_article`` index/retrieve in the operation matrix, open its browsable page
 and see rows and its filter form, see a 404 page, change the page-size maximum and see it
 applied on the next request (no restart), export the endpoint, and execute one call from the
-endpoint's Swagger UI page. Each step saves a screenshot under
+endpoint's Swagger UI page; then, logged in, execute a write from the ``api`` endpoint's Swagger
+UI (the page sends the session's ``X-CSRF-Token``) and find the new row. Each step saves a screenshot under
 ``.artifacts/screenshots/`` (the names are printed at the end of the run).
 """
 
@@ -215,3 +216,49 @@ def test_admin_endpoint_browsable_page_and_export(site, browser):
     curl = block.find_element(By.CSS_SELECTOR, ".curl-command").text
     assert status[-1].strip().startswith("200"), (status, curl)
     print("\nscreenshots:", ", ".join(sorted(p.name for p in SHOTS.glob("*.png"))))
+
+
+def test_swagger_ui_session_write_sends_the_csrf_token(site, browser):
+    """Logged in (a session, no Basic credentials), "Try it out" on a POST of the ``api``
+    endpoint's Swagger UI succeeds: the page fetches ``/services/session/token`` and sends it
+    as ``X-CSRF-Token``, which the endpoint requires on session writes. The new row is then
+    in the database (read back through the API)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    driver.get(site + "/admin/")
+    if "Site administration" not in driver.title:
+        admin_login(driver, site)
+    driver.get(site + "/api/docs#/entity_vocabulary/entity_vocabulary_operation_create_0")
+    block = wait_for(
+        lambda: [
+            b
+            for b in driver.find_elements(By.CSS_SELECTOR, ".opblock-post")
+            if b.text.split("\n")[1:2] == ["/entity_vocabulary"]
+        ]
+    )[0]
+    if not block.find_elements(By.CSS_SELECTOR, ".try-out__btn"):
+        block.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
+    wait_for(lambda: block.find_elements(By.CSS_SELECTOR, ".try-out__btn"))[0].click()
+    editor = wait_for(lambda: block.find_elements(By.CSS_SELECTOR, "textarea.body-param__text"))
+    editor[0].send_keys(Keys.CONTROL, "a")
+    editor[0].send_keys(Keys.DELETE)
+    editor[0].send_keys('{"name": "From Swagger", "machine_name": "from_swagger"}')
+    shot(driver, "10-swagger-session-write")
+    block.find_element(By.CSS_SELECTOR, ".execute").click()
+    status = wait_for(
+        lambda: [
+            cell.text
+            for cell in block.find_elements(
+                By.CSS_SELECTOR, ".live-responses-table .response-col_status"
+            )
+            if cell.text.strip()
+        ]
+    )
+    shot(driver, "11-swagger-session-write-done")
+    response_text = block.find_element(By.CSS_SELECTOR, ".live-responses-table").text
+    assert status[-1].strip()[:3] in ("200", "201"), response_text
+    driver.get(site + "/api/entity_vocabulary.json?parameters[machine_name]=from_swagger")
+    rows = json.loads(driver.find_element(By.TAG_NAME, "pre").text)
+    assert [row["name"] for row in rows] == ["From Swagger"]

@@ -157,6 +157,17 @@ def test_docs_pages_load_their_assets_locally(client):
     assert client.get("/services/openapi-assets/LICENSE").status_code == 404
 
 
+def test_swagger_ui_sends_the_csrf_token_on_session_endpoints(client):
+    """Session writes need ``X-CSRF-Token``: Swagger UI fetches it before every write (the
+    browser test executes one); an endpoint without session authentication has no hook."""
+    html = client.get("/api/docs").content.decode()
+    assert "requestInterceptor: async (request) =>" in html
+    assert 'fetch("/services/session/token", {credentials: "same-origin"' in html
+    assert 'request.headers["X-CSRF-Token"]' in html
+    course = client.get("/docs").content.decode()  # the course endpoint: HTTP Basic only
+    assert "SwaggerUIBundle" in course and "requestInterceptor" not in course
+
+
 def test_docs_pages_say_what_is_missing_without_the_sidecar(client, monkeypatch):
     from services_api.openapi import views
 

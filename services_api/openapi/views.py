@@ -5,7 +5,9 @@ resource": ``<endpoint>/openapi.json``, ``<endpoint>/openapi.yaml``, ``<endpoint
 ``<endpoint>/redoc`` by default (``SERVICES_API["OPENAPI_SCHEMA_PATH"]``, ``OPENAPI_DOCS_PATH``,
 ``OPENAPI_REDOC_PATH``; ``None`` turns one off). A resource of the same name enabled on the
 endpoint wins. The pages load their scripts from the ``drf-spectacular-sidecar`` package through
-``asset`` (no CDN, works offline); without that package they say how to install it (501).
+``asset`` (no CDN, works offline); without that package they say how to install it (501). On an
+endpoint with session authentication, Swagger UI's writes carry the session's ``X-CSRF-Token``
+(``CSRF_INTERCEPTOR``).
 """
 
 from __future__ import annotations
@@ -95,12 +97,30 @@ def _page(title: str, head: str, body: str) -> HttpResponse:
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
+#: Swagger UI's ``requestInterceptor`` on endpoints with session authentication: before a
+#: write ("Try it out" with POST, PUT, DELETE...), fetch the session's token from
+#: ``/services/session/token`` (same origin, with the session cookie) and send it as
+#: ``X-CSRF-Token``, which the endpoint requires on session writes. Reads go unchanged.
+CSRF_INTERCEPTOR = """async (request) => {
+  const method = (request.method || "GET").toUpperCase();
+  if (request.loadSpec || ["GET", "HEAD", "OPTIONS", "TRACE"].includes(method)) return request;
+  request.credentials = "same-origin";
+  const answer = await fetch(%s, {credentials: "same-origin", cache: "no-store"});
+  if (answer.ok) request.headers["X-CSRF-Token"] = (await answer.text()).trim();
+  return request;
+}"""
+
+
 def swagger_page(endpoint: EndpointConfig, schema_url: str) -> HttpResponse:
     asset_url = reverse("services_api:openapi_asset", args=["x"])[:-1]
     head = (
         f"<link rel='stylesheet' href='{asset_url}swagger-ui.css'>"
         f"<link rel='icon' href='{asset_url}favicon-32x32.png'>"
     )
+    interceptor = ""
+    if "session" in endpoint.authentication:
+        token_url = orjson.dumps(reverse("services_api:session_token")).decode()
+        interceptor = f", requestInterceptor: {CSRF_INTERCEPTOR % token_url}"
     body = (
         "<div id='swagger-ui'></div>"
         f"<script src='{asset_url}swagger-ui-bundle.js'></script>"
@@ -108,7 +128,7 @@ def swagger_page(endpoint: EndpointConfig, schema_url: str) -> HttpResponse:
         "<script>window.ui = SwaggerUIBundle({url: "
         f"{orjson.dumps(schema_url).decode()}, dom_id: '#swagger-ui', deepLinking: true, "
         "presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], "
-        "layout: 'StandaloneLayout'});</script>"
+        f"layout: 'StandaloneLayout'{interceptor}}});</script>"
     )
     return _page(f"{endpoint.name}: Swagger UI", head, body)
 
