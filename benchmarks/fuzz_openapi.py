@@ -4,9 +4,12 @@
 ``.venv/bin/python benchmarks/fuzz_openapi.py [--cases 2000]`` migrates a temporary SQLite
 database, seeds the demo (``seed_demo``), then for every endpoint fetches
 ``<endpoint>/openapi.json`` and lets schemathesis generate requests for every operation (spread
-evenly so the total is about ``--cases``), sent through Django's WSGI handler. Each response is
-checked: no 5xx, a documented status, a documented content type, a body matching the schema.
-Prints cases and failures per endpoint and exits 1 on any failure.
+evenly so the total is about ``--cases``), sent through Django's WSGI handler: anonymous, then
+as the demo admin with HTTP Basic on the endpoints that take it (so creates, updates and
+deletes succeed), then the public DRF viewsets' schema (``/rest/schema/``) both ways. Half the
+cases of an item operation name a stored id. Each response is checked: no 5xx, a documented
+status, a documented content type, a body matching the schema. Prints cases, failures and
+successful writes per run and exits 1 on any failure.
 
 ``fuzz`` is also what ``tests/test_openapi_fuzz.py`` runs, with a small budget.
 """
@@ -24,6 +27,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+#: The public DRF viewsets' schema in the demo (``project/urls.py``).
+REST_SCHEMA_URL = "/rest/schema/?format=json"
 
 
 @dataclass
@@ -180,39 +186,60 @@ def main() -> int:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "fuzz-secret-key-0123456789-0123456789-not-for-production")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    os.environ.setdefault("DEMO_ADMIN_PASSWORD", "fuzz-admin-password")
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
+    from django.test import Client
 
     settings.ALLOWED_HOSTS = ["*"]
     logging.disable(logging.WARNING)  # every 4xx is logged by django.request
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
     from services_api.endpoints.snapshot import get_snapshot
-    from services_api.openapi.views import endpoint_url, openapi_document
+    from services_api.openapi.views import endpoint_url
 
+    admin = basic_auth(
+        os.environ.get("DEMO_ADMIN_USERNAME", "admin"), os.environ["DEMO_ADMIN_PASSWORD"]
+    )
     app = get_wsgi_application()
+    # (label, schema URL, headers, stored ids): every endpoint anonymous, then as the admin
+    # with HTTP Basic where the endpoint takes it (writes succeed), then the DRF viewsets.
+    runs: list[tuple[str, str, dict[str, str] | None, Callable[[str], list[Any]]]] = []
     endpoints = get_snapshot().endpoints
-    operations = sum(len(_operations(openapi_document(e))) for e in endpoints)
+    for endpoint in endpoints:
+        url = f"{endpoint_url(endpoint)}/openapi.json"
+        runs.append((endpoint.name, url, None, stored_ids(endpoint_models(endpoint))))
+    for endpoint in endpoints:
+        if "basic" in endpoint.authentication:
+            url = f"{endpoint_url(endpoint)}/openapi.json"
+            ids = stored_ids(endpoint_models(endpoint))
+            runs.append((f"{endpoint.name} (admin)", url, admin, ids))
+    rest_ids = stored_ids(viewset_models())
+    runs.append(("rest", REST_SCHEMA_URL, None, rest_ids))
+    runs.append(("rest (admin)", REST_SCHEMA_URL, admin, rest_ids))
+    client = Client()
+    operations = sum(len(_operations(client.get(url).json())) for _, url, _, _ in runs)
     per_operation = max(1, -(-args.cases // max(operations, 1)))
     total_cases = total_failures = 0
     started = time.monotonic()
-    for endpoint in endpoints:
+    for label, url, headers, ids in runs:
         report = fuzz(
-            app,
-            f"{endpoint_url(endpoint)}/openapi.json",
-            endpoint.name,
-            per_operation=per_operation,
-            seed=args.seed,
+            app, url, label, per_operation=per_operation, seed=args.seed, headers=headers, ids=ids
         )
         total_cases += report.cases
         total_failures += len(report.failures)
+        writes = sum(
+            count
+            for key, count in report.statuses.items()
+            if key.split()[0] in ("POST", "PUT", "PATCH", "DELETE") and key.split()[1] < "300"
+        )
         print(
-            f"{report.endpoint:>16}: {report.operations:4d} operations {report.cases:6d} cases "
-            f"{len(report.failures):4d} failures"
+            f"{report.endpoint:>22}: {report.operations:4d} operations {report.cases:6d} cases "
+            f"{len(report.failures):4d} failures {writes:5d} 2xx POST/PUT/PATCH/DELETE"
         )
         for failure in report.failures[:20]:
             print(f"    {failure}")

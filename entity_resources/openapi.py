@@ -172,7 +172,12 @@ def write_schema(options: Any, *, partial: bool = False) -> dict[str, Any]:
         properties[name] = _input_schema(field, model_field)
         if field.required and not partial:
             required.append(name)
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        # Other keys are a 406 (read-only ones are accepted and ignored: not documented).
+        "additionalProperties": False,
+    }
     if required:
         schema["required"] = required
     return schema

@@ -15,7 +15,13 @@ from typing import Any
 from django.conf import settings
 
 from entity_resources.grammar import PageSize
-from entity_resources.openapi import cursor_parameter, filter_parameters, page_parameters
+from entity_resources.openapi import (
+    column_schema,
+    cursor_parameter,
+    filter_parameters,
+    page_parameters,
+    write_schema,
+)
 from services_api import __version__
 from services_api.auth.tokens import API_KEY_HEADER, API_KEY_PARAM, SITE_KEY_HEADER, SITE_KEY_PARAM
 from services_api.openapi.describe import (
@@ -116,6 +122,8 @@ class _Builder:
         self.endpoint = description.endpoint
         self.formats = tuple(f for f in self.endpoint.formatters if f in FORMATTERS)
         self.media_types = _media_types(self.formats)
+        #: Components written while building operations (write bodies).
+        self.extra_schemas: dict[str, Any] = {}
 
     # -- pieces ---------------------------------------------------------------------------
     def content(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -185,17 +193,51 @@ class _Builder:
             )
         return params
 
-    def request_body(self, res: ResourceDescription, op: OperationDescription) -> dict | None:
+    def entity_body(
+        self, res: ResourceDescription, op: OperationDescription, segs: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """An ``entity_*`` create or update body: the writable fields only
+        (``entity_resources.openapi.write_schema``); create takes a list too, update without
+        an id is a bulk update (a list of partial entities, each with its id)."""
+        options = getattr(res.resource, "options", None)
+        if not res.restws or options is None or op.kind != "operation":
+            return None
+        base = schema_name(res).removesuffix("Row")
+        if op.name == "create":
+            ref = self.component(f"{base}Write", write_schema(options))
+            return {"anyOf": [ref, {"type": "array", "items": ref}]}
+        if op.name != "update":
+            return None
+        patch = write_schema(options, partial=True)
+        if segs:
+            return self.component(f"{base}Patch", patch)
+        pk = options.pk_name
+        item = {
+            **patch,
+            "properties": {**patch["properties"], pk: column_schema(options.opts.pk)},
+            "required": [pk],
+        }
+        return {"type": "array", "items": item}
+
+    def component(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        self.extra_schemas[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def request_body(
+        self, res: ResourceDescription, op: OperationDescription, segs: tuple[str, ...]
+    ) -> dict | None:
         if not op.controller.reads_body:
             return None
         args = op.body_args
         whole = next((a for a in args if a.whole_body), None)
-        if whole is not None:
+        entity = self.entity_body(res, op, segs) if whole is not None else None
+        if entity is not None:
+            schema: dict[str, Any] = entity
+            required = whole.required
+        elif whole is not None:
             if res.row is not None and op.kind == "operation":
                 row = {"$ref": f"#/components/schemas/{schema_name(res)}"}
-                schema: dict[str, Any] = (
-                    {"anyOf": [row, {"type": "array", "items": row}]} if res.restws else row
-                )
+                schema = {"anyOf": [row, {"type": "array", "items": row}]} if res.restws else row
             else:
                 schema = arg_schema(whole) or {"type": "object"}
             required = whole.required
@@ -280,7 +322,7 @@ class _Builder:
         doc_string = (getattr(res.resource, op.controller.method).__doc__ or "").strip()
         if doc_string:
             doc["description"] = doc_string.split("\n\n")[0]
-        body = self.request_body(res, op)
+        body = self.request_body(res, op, segs)
         if body is not None:
             doc["requestBody"] = body
         if op.method != "GET" and "session" in self.endpoint.authentication:
@@ -390,7 +432,7 @@ class _Builder:
             "servers": [{"url": server_url}],
             "paths": paths,
             "components": {
-                "schemas": schemas,
+                "schemas": {**schemas, **self.extra_schemas},
                 "responses": self.error_components(),
                 "securitySchemes": self.security_schemes(),
             },
