@@ -6,9 +6,10 @@ The flow is the one the admin documentation promises: log in to the admin, creat
 and enable ``entity_article`` index/retrieve in the operation matrix, open its browsable page
 and see rows and its filter form, see a 404 page, change the page-size maximum and see it
 applied on the next request (no restart), export the endpoint, and execute one call from the
-endpoint's Swagger UI page; then, logged in, execute a write from the ``api`` endpoint's Swagger
-UI (the page sends the session's ``X-CSRF-Token``) and find the new row. Each step saves a screenshot under
-``.artifacts/screenshots/`` (the names are printed at the end of the run).
+endpoint's Swagger UI page; then, logged in, execute a write from the ``api`` endpoint's
+Swagger UI (the page sends the session's ``X-CSRF-Token``) and find the new row. Each step
+saves a screenshot under ``.artifacts/screenshots/`` (the names are printed at the end of the
+run).
 """
 
 from __future__ import annotations
