@@ -1,8 +1,8 @@
 """OpenAPI pieces of a registration, read from the plans and the grammar that serve it.
 
-One description, used by every document that describes entity resources: the Services
-endpoints' documents (``services_api.openapi``) and the public DRF viewsets' drf-spectacular
-schema (``entity_resources.spectacular``).
+One description, used by every document that describes entity resources: other servers'
+documents built on these functions and the public DRF viewsets' drf-spectacular schema
+(``entity_resources.spectacular``).
 
 * ``row_schema``: one row as the processor answers it, from the registration's field plan
   (``plan.field_plan``): ``generic`` gives a foreign key as the referenced id and a
