@@ -161,6 +161,12 @@ REST_FRAMEWORK = {
     # drf-spectacular describes the DRF views (/rest/schema/); entity_resources types the public
     # viewsets' rows, queries and bodies from their registrations (entity_resources.spectacular).
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's defaults, with HTTP Basic refusing a NUL in the credentials (PostgreSQL cannot
+    # look such a name up: DRF's own class answers 500).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "entity_resources.authentication.BasicAuthentication",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Services API demo: public DRF viewsets",

@@ -3,6 +3,7 @@
 (docs/openapi.md): valid, typed as the rows really are, the grammar's parameters, writable
 fields only in request bodies, and schemathesis finds nothing, anonymous or as an admin."""
 
+import base64
 import json
 import logging
 
@@ -203,3 +204,12 @@ def test_a_broken_unique_constraint_is_a_406_not_a_500(client, django_user_model
         }
     }
     assert File.objects.count() == 1
+
+
+def test_basic_credentials_with_a_nul_are_refused_not_a_500(client):
+    """Found by schemathesis on PostgreSQL: DRF's Basic looked the name up as sent, and
+    PostgreSQL refuses a NUL in a query (a 500)."""
+    token = base64.b64encode(b"ad\x00min:pw").decode()
+    response = client.get("/rest/entity_article/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Invalid username/password."}

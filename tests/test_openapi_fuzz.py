@@ -2,7 +2,7 @@
 one is ``benchmarks/fuzz_openapi.py``): no 5xx, and every response matches the document
 (status code, content type, body schema). Anonymous on every endpoint, and as an admin with
 HTTP Basic on the endpoints that take it, so that creates, updates and deletes of the entity
-resources really run (half the cases of an item operation name a stored row)."""
+resources really run (every other case of an item operation names a stored row)."""
 
 import logging
 
