@@ -25,6 +25,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -193,4 +194,10 @@ class EntityViewSetSchema(OpenApiViewExtension):
         return type(self.target.__name__, (self.target,), {"schema": EntityAutoSchema()})
 
 
-__all__ = ["EntityAutoSchema", "EntityViewSetSchema", "to_openapi_30"]
+class NulSafeBasicScheme(BasicScheme):
+    """``authentication.BasicAuthentication`` is HTTP Basic (``basicAuth``) as DRF's own."""
+
+    target_class = "entity_resources.authentication.BasicAuthentication"
+
+
+__all__ = ["EntityAutoSchema", "EntityViewSetSchema", "NulSafeBasicScheme", "to_openapi_30"]
