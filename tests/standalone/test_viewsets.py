@@ -55,17 +55,31 @@ def test_filter_backend_documents_the_grammar():
     view = viewset_for(Book)()
     names = [p["name"] for p in GrammarFilterBackend().get_schema_operation_parameters(view)]
     assert names == [
-        "parameters[title]",
-        "parameters[pages]",
-        "parameters[created]",
-        "parameters[published]",
-        "parameters[writer]",
-        "parameters[writer__name]",
-        "parameters[labels]",
+        "fields",
+        "parameters",  # a deepObject: one property per filter, with its lookups
+        "options[parameters_op][title]",
+        "options[parameters_op][pages]",
+        "options[parameters_op][created]",
+        "options[parameters_op][published]",
+        "options[parameters_op][writer]",
+        "options[parameters_op][writer__name]",
+        "options[parameters_op][labels]",
+        "options[orderby][title]",
+        "options[orderby][pages]",
+        "options[orderby][created]",
         "sort",
         "direction",
-        "fields",
         "search",
+    ]
+    filters = GrammarFilterBackend().get_schema_operation_parameters(view)[1]["schema"]
+    assert list(filters["properties"]) == [
+        "title",
+        "pages",
+        "created",
+        "published",
+        "writer",
+        "writer__name",
+        "labels",
     ]
     sort = next(
         p
@@ -79,8 +93,7 @@ def test_pagination_documents_page_pagesize_and_cursor():
     view = viewset_for(Book)()
     params = GrammarPagination().get_schema_operation_parameters(view)
     assert [p["name"] for p in params] == ["page", "pagesize", "cursor"]
-    assert params[1]["schema"]["default"] == 20
-    assert "at most 100" in params[1]["description"]
+    assert "default 20, above 100 silently capped" in params[1]["description"]
 
 
 def test_browsable_api_with_the_filters_form(client, shelf, editor):
