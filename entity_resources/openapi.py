@@ -25,6 +25,7 @@ from django.db import models
 
 from .grammar import LOOKUPS, SQL_OPERATORS, TEXT_LOOKUPS, PageSize, Vocabulary
 from .limits import MAX_OFFSET
+from .schema import target_field
 
 NULL = {"type": "null"}
 #: Page numbers documented up to here (the grammar refuses rows past ``MAX_OFFSET``).
@@ -37,19 +38,10 @@ def nullable(schema: dict[str, Any], null: bool) -> dict[str, Any]:
     return {"anyOf": [schema, NULL]} if null else schema
 
 
-def _target(model_field: Any) -> Any:
-    """A relation's target field (the referenced primary key), else the field itself."""
-    while getattr(model_field, "is_relation", False) and model_field.target_field is not None:
-        if model_field.target_field is model_field:
-            break
-        model_field = model_field.target_field
-    return model_field
-
-
 def column_schema(model_field: Any) -> dict[str, Any]:
     """A model column's value as ``values()`` rows render it (both processors give dates and
     times as ISO 8601 strings, uuids as strings)."""
-    f = _target(model_field)
+    f = target_field(model_field)
     if isinstance(f, models.BooleanField):
         schema: dict[str, Any] = {"type": "boolean"}
     elif isinstance(f, models.AutoField | models.IntegerField):
@@ -77,7 +69,7 @@ def column_schema(model_field: Any) -> dict[str, Any]:
     return schema
 
 
-def reference_schema(target_field: Any, *, uri_nullable: bool = False) -> dict[str, Any]:
+def reference_schema(target: Any, *, uri_nullable: bool = False) -> dict[str, Any]:
     """The ``clean`` processor's reference object (``processors.reference``).
 
     ``uri_nullable``: the server may have no URL for the referenced resource (a DRF router
@@ -87,7 +79,7 @@ def reference_schema(target_field: Any, *, uri_nullable: bool = False) -> dict[s
         "type": "object",
         "properties": {
             "uri": nullable(uri, uri_nullable),
-            "id": column_schema(target_field),
+            "id": column_schema(target),
             "resource": {"type": "string"},
             "uuid": {"anyOf": [{"type": "string"}, NULL]},
         },
@@ -105,7 +97,7 @@ def row_schema(
     properties: dict[str, Any] = {}
     for name, spec in field_plan(options, RenderContext()).items():
         if spec.kind in (FOREIGN_KEY, MANY_TO_MANY):
-            target = spec.related_model._meta.pk
+            target = target_field(spec.field)  # the referenced key (a ``to_field`` too)
             item = (
                 reference_schema(target, uri_nullable=uri_nullable)
                 if clean
@@ -129,7 +121,7 @@ def _input_schema(serializer_field: Any, model_field: Any) -> dict[str, Any]:
     related = getattr(serializer_field, "child_relation", None)
     reference = related if related is not None else serializer_field
     if isinstance(reference, ReferenceField):
-        target = column_schema(_target(model_field))
+        target = column_schema(target_field(model_field))
         target = target.get("anyOf", [target])[0]  # the id itself is never null
         item = {
             "anyOf": [
