@@ -6,7 +6,9 @@ Runs on SQLite and PostgreSQL; ``estimated`` counts are only an estimate on Post
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -14,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from project.demo.models import Article
 from services_api.drupal.styles import RestwsStyle, ServicesStyle
-from tests.entity_helpers import basic, body, make_data, send
+from tests.entity_helpers import PASSWORD, basic, body, make_data, send
 
 ARTICLES = "/api/entity_article"
 CRUD = {
@@ -526,3 +528,97 @@ def test_cursor_is_the_same_whatever_the_fields(client, many, sort):
     full = cursor("")
     assert cursor("&fields=id,title") == full
     assert cursor("&fields=title") == full
+
+
+class CourseStyle(RestwsStyle):
+    """RESTWS under another name: every RESTWS behaviour follows the class, not the name."""
+
+    name = "course_style"
+
+
+RENAMED_RESTWS = {"RESPONSE_STYLES": {"course_style": "tests.test_response_styles.CourseStyle"}}
+
+
+USER_CRUD = {**CRUD, "relationships": []}
+
+
+@pytest.fixture
+def renamed(make_endpoint, data):
+    """One endpoint in the renamed RESTWS style, one in the services style to compare with."""
+    with override_settings(SERVICES_API=RENAMED_RESTWS):
+        for name, style in (("cs", "course_style"), ("sv", "services")):
+            make_endpoint(
+                name,
+                resources={"entity_article": CRUD, "user": USER_CRUD},
+                response_style=style,
+            )
+        yield data
+
+
+def test_renamed_restws_answers_post_in_the_body_format(client, renamed):
+    """Negotiation: an undeciding ``Accept: */*`` gives way to the JSON body (services: XML)."""
+    payload = {"title": "Negotiated", "author": renamed.staff.pk}
+    answers = {
+        name: send_accepting(client, f"/{name}/entity_article", payload, renamed.staff)
+        for name in ("cs", "sv")
+    }
+    assert answers["cs"].status_code == 201, answers["cs"].content
+    assert answers["cs"]["Content-Type"].startswith("application/json")
+    assert answers["cs"]["Location"].startswith("http://testserver/cs/entity_article/")
+    assert answers["sv"].status_code == 200
+    assert answers["sv"]["Content-Type"].startswith(("application/xml", "text/xml"))
+
+
+def send_accepting(client, path, payload, user, accept="*/*"):
+    return client.post(
+        path,
+        orjson.dumps(payload),
+        content_type="application/json",
+        HTTP_ACCEPT=accept,
+        **basic(user),
+    )
+
+
+def test_renamed_restws_takes_limit_as_the_page_size(client, renamed):
+    answer = body(client.get("/cs/entity_article.json?limit=1"))
+    assert len(answer["list"]) == 1
+    assert answer["next"] == "http://testserver/cs/entity_article?limit=1&page=1"
+    # The services style has no ``limit`` alias: its default page size applies.
+    assert len(body(client.get("/sv/entity_article.json?limit=1"))) == len(published_ids())
+
+
+def test_renamed_restws_creates_users_with_201_and_location(client, renamed):
+    admin = get_user_model().objects.create_superuser("siteadmin", "a@example.com", PASSWORD)
+    payload = {"name": "newlearner", "mail": "new@example.com", "pass": "secret-pass"}
+    response = send(client, "POST", "/cs/user.json", payload, admin)
+    assert response.status_code == 201, response.content
+    user = get_user_model().objects.get(username="newlearner")
+    assert body(response)["uri"] == f"http://testserver/cs/user/{user.pk}"
+    assert (body(response)["id"], body(response)["resource"]) == (user.pk, "user")
+    assert response["Location"] == f"http://testserver/cs/user/{user.pk}"
+    other = send(
+        client,
+        "POST",
+        "/sv/user.json",
+        {**payload, "name": "other", "mail": "other@example.com"},
+        admin,
+    )
+    assert other.status_code == 200 and body(other)["uid"]
+
+
+def test_renamed_restws_is_documented_like_restws(client, renamed):
+    def operations(name):
+        doc = orjson.loads(client.get(f"/{name}/openapi.json").content)
+        return doc["paths"]["/entity_article.{format}"], doc["paths"][
+            "/entity_article/{id}.{format}"
+        ]
+
+    collection, item = operations("cs")
+    index = collection["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert index["required"] == ["self", "first", "list"]
+    assert "Location" in collection["post"]["responses"]["201"]["headers"]
+    assert item["put"]["responses"]["200"] == {"description": "Success (empty body)."}
+    collection, item = operations("sv")
+    index = collection["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert index["type"] == "array"
+    assert "201" not in collection["post"]["responses"]

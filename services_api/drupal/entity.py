@@ -238,7 +238,7 @@ class EntityResource(EntityAccess, Resource):
         """One page of rows (``?cursor=`` for keyset pages), counted by ``count``."""
         ctx = request.services
         query = ctx.query
-        if style_for(request).name == "restws" and "limit" in query and "pagesize" not in query:
+        if style_for(request).accepts_limit_alias and "limit" in query and "pagesize" not in query:
             # RESTWS names its page size ``limit`` (``?limit=5&page=1``).
             query = {("pagesize" if k == "limit" else k): v for k, v in query.items()}
         return build_listing(

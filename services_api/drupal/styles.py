@@ -117,9 +117,26 @@ def count_headers(request: Any) -> dict[str, str]:
 
 
 class ServicesStyle:
-    """Services Entity's answers (the default style)."""
+    """Services Entity's answers (the default style).
+
+    Besides the methods that shape each answer, a style declares the behaviours that other
+    modules ask it about (never by comparing its name, so a subclass under another name keeps
+    them): format negotiation (server/dispatch.py), the ``limit`` alias (drupal/entity.py), the
+    user resource's create answer (drupal/user.py) and the OpenAPI document (openapi/schema.py).
+    """
 
     name = "services"
+    #: ``limit`` is accepted as the page size when ``pagesize`` is absent (RESTWS's name).
+    accepts_limit_alias: bool = False
+    #: A POST/PUT whose ``Accept`` does not decide (none, or only ``*/*``) is answered in the
+    #: format of its Content-Type instead of Services' negotiation.
+    body_format_fallback: bool = False
+    #: Index and relationships answer the paged envelope ``{self, first, ..., list}``.
+    paged_envelope: bool = False
+    #: Create answers 201 ``{uri, id, resource, uuid}`` + ``Location`` (entities and users).
+    created_reference: bool = False
+    #: Update and delete answer 200 with an empty body.
+    empty_writes: bool = False
 
     def count_mode(self, request: Any) -> str:
         """The ``Prefer: count=`` mode; without it, no count."""
@@ -169,6 +186,11 @@ class RestwsStyle(ServicesStyle):
     """The Course document's RESTWS-style answers."""
 
     name = "restws"
+    accepts_limit_alias = True
+    body_format_fallback = True
+    paged_envelope = True
+    created_reference = True
+    empty_writes = True
 
     def count_mode(self, request: Any) -> str:
         """The ``Prefer: count=`` mode, else the endpoint's ``count_mode``."""
@@ -243,12 +265,16 @@ def public_references(request: Any, options: ResourceOptions, rows: list[dict]) 
 STYLES: SettingMapping = SettingMapping("RESPONSE_STYLES")
 
 
-def style_for(request: Any) -> ServicesStyle:
-    """The response style of the request's endpoint (``services`` for a name the setting no
+def style_class(name: str) -> type[ServicesStyle]:
+    """The style class configured under ``name`` (``services`` for a name the setting no
     longer has, e.g. a style removed after endpoints chose it)."""
     styles = services_settings.RESPONSE_STYLES
-    cls = styles.get(request.services.endpoint.response_style) or styles["services"]
-    return cls()
+    return styles.get(name) or styles["services"]
+
+
+def style_for(request: Any) -> ServicesStyle:
+    """The response style of the request's endpoint (a fresh instance: keep state off it)."""
+    return style_class(request.services.endpoint.response_style)()
 
 
 __all__ = [
@@ -261,6 +287,7 @@ __all__ = [
     "public_references",
     "query_pairs",
     "restws_envelope",
+    "style_class",
     "style_for",
 ]
 

@@ -53,6 +53,7 @@ from entity_resources.schema import Column, column_vocabulary, model_column
 from services_api.auth.authentication import Blocked, check_credentials, csrf_token
 from services_api.drupal.entity import restws_created
 from services_api.drupal.query import page_size_policy, query_error
+from services_api.drupal.styles import style_for
 from services_api.exceptions import ServicesError
 from services_api.resources import (
     Arg,
@@ -687,7 +688,7 @@ class UserResource(Resource):
     )
     def create(self, request, account):
         created = self.create_account(request, account)
-        if request.services.endpoint.response_style == "restws":
+        if style_for(request).created_reference:
             # RESTWS (the Course document): 201 {uri, id, resource, uuid} and Location.
             pk = int(created["uid"])
             uuid_field = services_settings.USER_UUID_FIELD

@@ -24,6 +24,7 @@ from entity_resources.openapi import (
 )
 from services_api import __version__
 from services_api.auth.tokens import API_KEY_HEADER, API_KEY_PARAM, SITE_KEY_HEADER, SITE_KEY_PARAM
+from services_api.drupal.styles import ServicesStyle, style_class
 from services_api.openapi.describe import (
     EndpointDescription,
     OperationDescription,
@@ -120,6 +121,7 @@ class _Builder:
     def __init__(self, description: EndpointDescription) -> None:
         self.description = description
         self.endpoint = description.endpoint
+        self.style = style_class(self.endpoint.response_style)
         self.formats = tuple(f for f in self.endpoint.formatters if f in FORMATTERS)
         self.media_types = _media_types(self.formats)
         #: Components written while building operations (write bodies).
@@ -161,7 +163,7 @@ class _Builder:
 
     def list_schema(self, res: ResourceDescription) -> dict[str, Any]:
         row = {"$ref": f"#/components/schemas/{schema_name(res)}"} if res.row else ANY
-        if res.restws and self.endpoint.response_style == "restws":
+        if res.restws and self.style.paged_envelope:
             return {
                 "type": "object",
                 "properties": {
@@ -254,7 +256,8 @@ class _Builder:
     def success(self, res: ResourceDescription, op: OperationDescription) -> dict[str, Any]:
         row = {"$ref": f"#/components/schemas/{schema_name(res)}"} if res.row else ANY
         headers: dict[str, Any] = {}
-        restws = res.restws and self.endpoint.response_style == "restws"
+        # Entity resources answer in the endpoint's style; custom resources as they declare.
+        style = self.style if res.restws else ServicesStyle
         status = "200"
         declared = op.controller.extra.get("returns")
         if declared is not None:
@@ -273,7 +276,7 @@ class _Builder:
                     "schema": {"type": "string"},
                 },
             }
-        elif restws and op.name == "create":
+        elif style.created_reference and op.name == "create":
             status = "201"
             schema = ANY
             headers = {"Location": {"schema": {"type": "string", "format": "uri"}}}
@@ -284,7 +287,7 @@ class _Builder:
         }
         if headers:
             out[status]["headers"] = headers
-        if restws and op.name in ("update", "delete"):
+        if style.empty_writes and op.name in ("update", "delete"):
             out["200"] = {"description": "Success (empty body)."}
         if res.restws and op.name in ("retrieve", "index"):
             out["304"] = {"description": "Not modified (`If-None-Match` named the ETag)."}

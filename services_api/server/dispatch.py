@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from services_api.auth.authentication import AUTHENTICATORS
+from services_api.drupal.styles import style_class
 from services_api.endpoints.snapshot import EndpointConfig, ResourceConfig, get_snapshot
 from services_api.exceptions import ServicesError
 from services_api.openapi.views import docs_response
@@ -151,8 +152,9 @@ def _negotiate(
     endpoint: EndpointConfig, suffix: str | None, query: dict, meta: dict, method: str
 ) -> tuple[str, str, bool]:
     """The response format (spec §1): the suffix, CiviCRM's ``json=1``, ``format=api``, then
-    ``Accept``; on a ``restws`` endpoint a POST/PUT whose ``Accept`` does not decide (none, or
-    only ``*/*`` as curl sends) is answered in the format of its Content-Type, as RESTWS does."""
+    ``Accept``; when the endpoint's style has ``body_format_fallback`` (``restws``), a POST/PUT
+    whose ``Accept`` does not decide (none, or only ``*/*`` as curl sends) is answered in the
+    format of its Content-Type, as RESTWS does."""
     if suffix is None and query.get("json") == "1" and "json" in endpoint.formatters:
         suffix = "json"  # CiviCRM's json=1 flag
     if suffix is None and query.get("format") == "api" and "api" in endpoint.formatters:
@@ -160,9 +162,9 @@ def _negotiate(
     accept = meta.get("HTTP_ACCEPT")
     if (
         suffix is None
-        and endpoint.response_style == "restws"
         and method in ("POST", "PUT")
         and not accept_decides(accept)
+        and style_class(endpoint.response_style).body_format_fallback
     ):
         suffix = format_for_mime(request_content_type(meta), endpoint.formatters)
     return choose_format(suffix, accept, endpoint.formatters, endpoint.default_format)
