@@ -33,6 +33,7 @@ from .options import ModelOptions, ResourceOptions
 from .processors import OutputColumn, value_row_builder
 from .registry import ResourceSite, autodiscover, is_registered, register, site, unregister
 from .schema import Column, Schema, column_vocabulary, model_column, schema_for
+from .settings import entity_settings
 
 __all__ = [
     "AlreadyRegistered",
@@ -51,6 +52,7 @@ __all__ = [
     "Schema",
     "autodiscover",
     "column_vocabulary",
+    "entity_settings",
     "is_registered",
     "model_column",
     "register",

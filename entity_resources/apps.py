@@ -3,6 +3,7 @@ and the viewsets' drf-spectacular extension when drf-spectacular is installed.""
 
 from django.apps import AppConfig
 from django.core import checks
+from django.core.signals import setting_changed
 
 
 class EntityResourcesConfig(AppConfig):
@@ -12,6 +13,9 @@ class EntityResourcesConfig(AppConfig):
     def ready(self) -> None:
         from entity_resources import checks as entity_checks
         from entity_resources.registry import autodiscover
+        from entity_resources.settings import reload_settings
+
+        setting_changed.connect(reload_settings, dispatch_uid="entity_resources.settings")
 
         for check in entity_checks.CHECKS:
             checks.register(check, checks.Tags.models)

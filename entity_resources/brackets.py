@@ -8,8 +8,9 @@ once per request); ``parse_php_query`` parses any text.
 
 PHP arrays become Python values the way PHP's ``json_encode`` renders them: an array whose
 keys are exactly ``0..n-1`` in insertion order is a ``list``, any other array a ``dict`` with
-string keys. The top level is always a ``dict``. Nesting deeper than ``MAX_NESTING_DEPTH`` (the
-top-level dict counting as one) is refused with ``NestedTooDeeply`` (400).
+string keys. The top level is always a ``dict``. Nesting deeper than the ``MAX_NESTING_DEPTH``
+setting (``entity_settings``; the top-level dict counting as one) is refused with
+``NestedTooDeeply`` (400).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import unquote_plus, unquote_to_bytes
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 
 from .exceptions import NestedTooDeeply
-from .limits import MAX_NESTING_DEPTH
+from .settings import entity_settings
 
 QUERY_TOO_DEEP = "Query string nested too deeply."
 BODY_TOO_DEEP = "Request body nested too deeply."
@@ -145,7 +146,7 @@ def _register(root: _PHPArray, name: str, value: Any, max_depth: int, too_deep: 
 def parse_php_query(
     data: str | bytes,
     *,
-    max_depth: int = MAX_NESTING_DEPTH,
+    max_depth: int | None = None,
     encoding: str = "utf-8",
     errors: str = "replace",
     too_deep: str = QUERY_TOO_DEEP,
@@ -157,7 +158,8 @@ def parse_php_query(
     wins; ``.``/space in top-level names -> ``_``; ``+`` is a space; pairs without a name are
     skipped and a pair without ``=`` has the value ``""``. Values are always strings.
     Percent-decoded bytes are decoded with ``encoding``/``errors`` (``errors="strict"`` raises
-    ``UnicodeDecodeError``). Nesting deeper than ``max_depth`` (the top-level dict counts as 1)
+    ``UnicodeDecodeError``). Nesting deeper than ``max_depth`` (default: the ``MAX_NESTING_DEPTH``
+    setting; the top-level dict counts as 1)
     raises ``NestedTooDeeply`` (400) with the message ``too_deep`` (``Query string nested too
     deeply.``; a form body passes ``BODY_TOO_DEEP``), where PHP would silently drop the
     variable.
@@ -185,18 +187,20 @@ def parse_php_query(
 def php_arrays(
     pairs: Iterable[tuple[str, Any]],
     *,
-    max_depth: int = MAX_NESTING_DEPTH,
+    max_depth: int | None = None,
     too_deep: str = BODY_TOO_DEEP,
 ) -> dict[str, Any]:
     """Decoded ``(name, value)`` pairs stored by PHP's bracket rules (values kept as they are,
     e.g. uploaded files of a multipart body); ``parse_php_query`` is this over a query string."""
+    if max_depth is None:
+        max_depth = entity_settings.MAX_NESTING_DEPTH
     root = _PHPArray()
     for name, value in pairs:
         _register(root, name, value, max_depth, too_deep)
     return _root_to_python(root)
 
 
-def request_query(request: Any, *, max_depth: int = MAX_NESTING_DEPTH) -> dict[str, Any]:
+def request_query(request: Any, *, max_depth: int | None = None) -> dict[str, Any]:
     """The query string of ``request`` (Django's or DRF's) as ``parse_php_query`` reads it,
     parsed once per request (kept on the request)."""
     django_request = getattr(request, "_request", request)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core import checks
 
 from .registry import site
+from .settings import SETTINGS_NAME, entity_settings
 
 
 def check_registered_models(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -104,4 +105,25 @@ def check_listing_indexes(app_configs: Any = None, **kwargs: Any) -> list[checks
 
 
 #: The checks ``EntityResourcesConfig.ready()`` registers (all tagged ``models``).
-CHECKS = (check_registered_models, check_relationships, check_listing_indexes)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``ENTITY_RESOURCES``: no unknown keys, a positive whole ``MAX_NESTING_DEPTH``."""
+    errors = [
+        checks.Error(
+            f"{SETTINGS_NAME}[{key!r}] is not a known setting.",
+            hint="See docs/entity-resources.md#settings; check the spelling.",
+            id="entity_resources.E003",
+        )
+        for key in entity_settings.unknown_keys()
+    ]
+    depth = entity_settings.MAX_NESTING_DEPTH
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        errors.append(
+            checks.Error(
+                f"{SETTINGS_NAME}['MAX_NESTING_DEPTH'] must be a positive integer, not {depth!r}.",
+                id="entity_resources.E004",
+            )
+        )
+    return errors
+
+
+CHECKS = (check_registered_models, check_relationships, check_listing_indexes, check_settings)

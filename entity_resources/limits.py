@@ -7,8 +7,8 @@ digits, and within the range a 64-bit database column holds. ``parse_int`` is th
 named query parameter, raising ``BadParameter`` (400 naming it).
 
 The limits are constants, not settings: they are what databases and Python can take, not a
-policy. ``MAX_NESTING_DEPTH`` is the default of the server setting of the same name, which
-bounds query strings and bodies alike; the DRF viewsets use this default.
+policy. The nesting limit is a policy: the ``MAX_NESTING_DEPTH`` setting
+(``entity_resources.settings``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ MAX_INTEGER = 2**63 - 1
 MAX_DIGITS = 19
 #: Largest row offset a page may start at (beyond it databases overflow).
 MAX_OFFSET = 2**53
-#: Containers nested deeper than this (top-level dict = 1) are refused, in queries and bodies.
-MAX_NESTING_DEPTH = 32
 
 _INT_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _WHITESPACE = " \t\r\n\f\v"
@@ -92,7 +90,6 @@ def _too_large(raw: Any, maximum: int) -> bool:
 __all__ = [
     "MAX_DIGITS",
     "MAX_INTEGER",
-    "MAX_NESTING_DEPTH",
     "MAX_OFFSET",
     "MIN_INTEGER",
     "parse_int",

@@ -17,6 +17,13 @@ from services_api.settings import (
     services_settings,
 )
 
+SPELLING = "See docs/settings.md for the list of settings; check the spelling."
+#: Settings that moved elsewhere: where to set them now.
+MOVED = {
+    "MAX_NESTING_DEPTH": "Set ENTITY_RESOURCES['MAX_NESTING_DEPTH']: one nesting limit governs "
+    "the Services endpoints and the DRF viewsets (docs/settings.md).",
+}
+
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
@@ -24,7 +31,9 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         errors.append(
             checks.Error(
                 f"{SETTINGS_NAME}[{key!r}] is not a known setting.",
-                hint="See docs/settings.md for the list of settings; check the spelling.",
+                hint=MOVED.get(
+                    key, "See docs/settings.md for the list of settings; check the spelling."
+                ),
                 id="services_api.E001",
             )
         )

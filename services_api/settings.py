@@ -14,8 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from entity_resources.limits import MAX_NESTING_DEPTH
-
 SETTINGS_NAME = "SERVICES_API"
 
 DEFAULTS: dict[str, Any] = {
@@ -25,8 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "MISSING_ARGUMENT_STATUS": 401,
     # Request bodies larger than this many bytes are refused with 413.
     "MAX_BODY_BYTES": 2 * 1024 * 1024,
-    # Query strings and parsed bodies nested deeper than this are refused with 400.
-    "MAX_NESTING_DEPTH": MAX_NESTING_DEPTH,
     # Cross-origin (CORS) policies by endpoint name; none: no CORS headers (see docs/deployment.md).
     "CORS": {},
     # Seconds sent in ``Retry-After`` with a 503 when the database or the cache is unreachable.

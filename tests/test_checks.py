@@ -32,6 +32,23 @@ def test_unknown_settings_key_is_e001():
     assert "MISSING_ARGUMENT_STAUTS" in found["services_api.E001"].msg
 
 
+def test_moved_nesting_depth_points_to_entity_resources():
+    with override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 8}):
+        found = run_checks()
+    assert "ENTITY_RESOURCES['MAX_NESTING_DEPTH']" in found["services_api.E001"].hint
+
+
+def test_entity_resources_settings_are_checked():
+    with override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPT": 8}):
+        assert "MAX_NESTING_DEPT" in run_checks()["entity_resources.E003"].msg
+    for bad in (0, "8", True):
+        with override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": bad}):
+            assert "entity_resources.E004" in run_checks()
+    with override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 8}):
+        found = run_checks()
+    assert not {"entity_resources.E003", "entity_resources.E004"} & set(found)
+
+
 def test_bad_missing_argument_status_is_e002():
     with override_settings(SERVICES_API={"MISSING_ARGUMENT_STATUS": 418}):
         assert "services_api.E002" in run_checks()

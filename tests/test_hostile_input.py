@@ -135,10 +135,24 @@ def test_query_string_nesting_is_limited(client, data, query):
     assert response.content == b'["Query string nested too deeply."]'
 
 
-def test_query_at_the_limit_is_fine(client, data, settings):
-    settings.SERVICES_API = {**settings.SERVICES_API, "MAX_NESTING_DEPTH": 4}
-    assert client.get("/api/entity_article.json?x[a][b][c]=1").status_code == 200
-    assert client.get("/api/entity_article.json?x[a][b][c][d]=1").status_code == 400
+def test_one_configured_depth_limits_services_and_viewsets(client, data, settings):
+    """``ENTITY_RESOURCES["MAX_NESTING_DEPTH"]`` is the one limit: the Services endpoint and
+    the DRF viewset accept the same query at the limit and refuse the same query beyond it."""
+    settings.ENTITY_RESOURCES = {"MAX_NESTING_DEPTH": 4}
+    at_limit, beyond = "x[a][b][c]=1", "x[a][b][c][d]=1"
+    assert client.get(f"/api/entity_article.json?{at_limit}").status_code == 200
+    assert client.get(f"/rest/entity_article/?{at_limit}").status_code == 200
+    services = client.get(f"/api/entity_article.json?{beyond}")
+    assert (services.status_code, reason(services)) == (400, ": Query string nested too deeply.")
+    viewset = client.get(f"/rest/entity_article/?{beyond}")
+    assert viewset.status_code == 400
+    assert viewset.json() == {"detail": "Query string nested too deeply."}
+    # Bodies follow the same number.
+    body = json.dumps({"title": {"a": {"b": {"c": {}}}}})
+    response = client.post(
+        "/api/entity_article.json", body, content_type="application/json", **basic(data.staff)
+    )
+    assert (response.status_code, reason(response)) == (400, ": Request body nested too deeply.")
 
 
 def test_viewset_query_nesting_is_limited(client, data):

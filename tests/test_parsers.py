@@ -196,7 +196,7 @@ def test_parse_php_query_depth():
     assert parse_php_query("a[b=1", max_depth=1) == {"a_b": "1"}
 
 
-@override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 4})
+@override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 4})
 def test_parse_php_query_depth_defaults_to_setting():
     assert parse_php_query("a[b][c][d]=1") == {"a": {"b": {"c": {"d": "1"}}}}
     assert error_of(parse_php_query, "a[b][c][d][e]=1").status == 400
@@ -294,7 +294,7 @@ def test_json_parser_declared_charset():
     assert parse(ServicesJSONParser, b'{"a": "caf\xe9"}', context=context) == {"a": "café"}
 
 
-@override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 3})
+@override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 3})
 def test_json_parser_too_deep():
     assert parse(ServicesJSONParser, b'{"a": {"b": [1]}}') == {"a": {"b": [1]}}
     error = error_of(parse, ServicesJSONParser, b'{"a": {"b": [[1]]}}')
@@ -408,7 +408,7 @@ def test_xml_parser_undefined_entity_is_bad_xml():
     assert "undefined entity" in error.message
 
 
-@override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 3})
+@override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 3})
 def test_xml_parser_too_deep():
     assert parse(ServicesXMLParser, b"<r><a><b><c>1</c></b></a></r>") == {"a": {"b": {"c": "1"}}}
     body = b"<r><a><b><c><d>1</d></c></b></a></r>"
@@ -482,7 +482,7 @@ def test_multipart_too_large():
     assert error.status == 413
 
 
-@override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 2})
+@override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 2})
 def test_multipart_too_deep():
     body, meta = multipart({"a[b][c]": "1"})
     error = error_of(parse, ServicesMultiPartParser, body, MULTIPART_CONTENT, {"meta": meta})

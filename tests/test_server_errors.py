@@ -107,7 +107,7 @@ def test_body_over_limit_is_413(client):
     assert response.status_code == 413
 
 
-@override_settings(SERVICES_API={"MAX_NESTING_DEPTH": 5})
+@override_settings(ENTITY_RESOURCES={"MAX_NESTING_DEPTH": 5})
 def test_nesting_over_limit_is_400(client):
     response = post(client, "/test/echo.json", b"[[[[[[[[[[1]]]]]]]]]]", "application/json")
     assert response.status_code == 400

@@ -38,16 +38,25 @@ def test_unknown_keys_are_listed():
 
 
 def test_every_setting_is_documented():
-    """docs/settings.md lists exactly the keys of DEFAULTS in its table."""
+    """docs/settings.md lists exactly the keys of DEFAULTS in its first table, and those of
+    entity_resources' DEFAULTS in its ``ENTITY_RESOURCES`` section, with their defaults."""
     import re
     from pathlib import Path
 
+    from entity_resources.settings import DEFAULTS as ENTITY_DEFAULTS
+
     page = (Path(__file__).resolve().parent.parent / "docs" / "settings.md").read_text()
-    rows = [line for line in page.splitlines() if line.startswith("| `")]
-    documented = {
-        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])
-    }
-    assert documented == set(DEFAULTS)
+    services, entity = page.split("## entity_resources' settings", 1)
+
+    def table(text):
+        rows = [line.split("|") for line in text.splitlines() if line.startswith("| `")]
+        return {name: row[2] for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row[1])}
+
+    assert set(table(services)) == set(DEFAULTS)
+    entity_rows = table(entity.split("\n## ", 1)[0])
+    assert set(entity_rows) == set(ENTITY_DEFAULTS)
+    for name, default in ENTITY_DEFAULTS.items():
+        assert entity_rows[name].strip() == f"`{default!r}`"
 
 
 def test_swappable_parts_merge_over_the_defaults():

@@ -3,7 +3,7 @@
 * ``parse_php_query`` reproduces PHP's ``parse_str``/``$_POST`` bracket rules, because clients
   written against Drupal (jDrupal, Warmshowers apps) send ``node[field_x][und][0][value]=...``;
   the one implementation is ``entity_resources.brackets`` (the DRF viewsets read their query
-  strings with it too), used here with the ``MAX_NESTING_DEPTH`` setting.
+  strings with it too), used here with entity_resources' ``MAX_NESTING_DEPTH`` setting.
 * The parser classes are DRF parsers, but raise ``ServicesError`` so the status codes are
   Drupal's: bad JSON ``400 : Invalid JSON.``, bad XML ``406 Not Acceptable : Line L, Col C: ...``,
   an unknown Content-Type ``406 ... Unsupported request content type <mime>`` (never 415).
@@ -36,7 +36,7 @@ from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.parsers import BaseParser
 
-from entity_resources import brackets
+from entity_resources import brackets, entity_settings
 from entity_resources.brackets import BODY_TOO_DEEP, QUERY_TOO_DEEP
 from entity_resources.exceptions import NestedTooDeeply
 from services_api.constants import default_parsers
@@ -58,7 +58,7 @@ def _too_deep(message: str = TOO_DEEP) -> ServicesError:
 
 
 def _depth_limit(max_depth: int | None) -> int:
-    return services_settings.MAX_NESTING_DEPTH if max_depth is None else max_depth
+    return entity_settings.MAX_NESTING_DEPTH if max_depth is None else max_depth
 
 
 def check_depth(value: Any, max_depth: int | None = None) -> None:
@@ -251,7 +251,7 @@ class ServicesMultiPartParser(BaseParser):
             for value in values
         )
         try:
-            return brackets.php_arrays(pairs, max_depth=services_settings.MAX_NESTING_DEPTH)
+            return brackets.php_arrays(pairs, max_depth=_depth_limit(None))
         except NestedTooDeeply as exc:
             raise _too_deep(exc.message) from None
 
@@ -314,7 +314,7 @@ class ServicesXMLParser(BaseParser):
             code = getattr(exc, "code", None)
             message = ErrorString(code) if code else _XML_POSITION_RE.sub("", str(exc))
             raise ServicesError(f"Line {line}, Col {column + 1}: {message}", 406) from None
-        limit = services_settings.MAX_NESTING_DEPTH
+        limit = _depth_limit(None)
         # Bound the conversion's recursion first: n nested elements give depth >= n - 1.
         stack = [(root, 1)]
         while stack:

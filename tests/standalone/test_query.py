@@ -104,6 +104,15 @@ def test_errors_name_the_parameter(client, shelf, query, status, detail):
     assert response.json()["detail"].startswith(detail)
 
 
+def test_the_nesting_limit_is_the_entity_resources_setting(client, shelf, settings):
+    settings.ENTITY_RESOURCES = {"MAX_NESTING_DEPTH": 3}
+    assert client.get(f"{BOOKS}?a[x][y]=1").status_code == 200
+    response = client.get(f"{BOOKS}?a[x][y][z]=1")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Query string nested too deeply."}
+    assert parse_php_query("a[x][y]=1") == {"a": {"x": {"y": "1"}}}
+
+
 def test_an_empty_page_or_pagesize_is_the_default(client, shelf):
     assert titles(client, "page=&pagesize=") == ["Gamma", "Beta", "Alpha"]
 
