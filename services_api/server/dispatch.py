@@ -306,7 +306,12 @@ class ServicesView(APIView):
 
     def initialize_request(self, request, *args, **kwargs):
         self.request_ctx = request.services
-        return super().initialize_request(request, *args, **kwargs)
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        # Read a dozen times per request: set on DRF's Request itself, each read would go
+        # through ``Request.__getattr__`` (a failed lookup, then a proxy to the Django request).
+        drf_request.services = request.services
+        drf_request.META = request.META
+        return drf_request
 
     def get_authenticators(self):
         return [
