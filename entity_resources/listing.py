@@ -29,13 +29,15 @@ Over HTTP the same is ``GET /api/entity_article.json?pagesize=100&cursor=`` and 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
-from django.db.models import ExpressionWrapper, F, Field, Func, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Field, Func, QuerySet
 
 from .compiled import compiled, converter
 from .exceptions import BadParameter
@@ -113,8 +115,8 @@ def _keyset_rows(
     def page() -> QuerySet:
         built = queryset()
         if aliased:
-            sqlite = connections[built.db].vendor == "sqlite"
-            built = built.annotate(**{s: _as_sent(read[s], sqlite) for s in aliased})
+            vendor = connections[built.db].vendor
+            built = built.annotate(**{s: _as_sent(options, read[s], vendor) for s in aliased})
         return built.values(*columns, *aliased)[offset : offset + limit + 1]
 
     entry = None
@@ -136,7 +138,9 @@ def _keyset_rows(
     if more and raw:
         row = raw[-1]
         last = [
-            convert(read[source], row[source]) if source in aliased else row[source]
+            _last_value(options, read[source], convert(read[source], row[source]))
+            if source in aliased
+            else row[source]
             for source in sources
         ]
     m2m: dict[str, dict] = {}
@@ -150,12 +154,44 @@ def _keyset_rows(
     return rows, last
 
 
-def _as_sent(key: str, sqlite: bool) -> ExpressionWrapper:
+#: PostgreSQL: a ``timestamptz`` as UTC text, whatever the session's ``TimeZone`` and
+#: ``DateStyle``; psycopg's loader for ``timestamptz`` runs Python per value.
+_PG_UTC_TEXT = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+
+
+def _is_aware_datetime(options: ResourceOptions, key: str) -> bool:
+    if "__" in key or not settings.USE_TZ:
+        return False
+    try:
+        field = options.opts.get_field(key)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, DateTimeField)
+
+
+def _as_sent(options: ResourceOptions, key: str, vendor: str) -> ExpressionWrapper:
     """The column ``key`` as the database sends it (only the last row's value is converted).
+
     On SQLite ``+column`` (a no-op) has no declared type, so the sqlite3 module does not parse
-    every row's date-time; Django's converters take the text as well as a parsed value."""
-    expression = Func(F(key), template="+%(expressions)s") if sqlite else F(key)
+    every row's date-time; Django's converters take the text as well as a parsed value. On
+    PostgreSQL a date-time is read as UTC text (``_PG_UTC_TEXT``), turned into a datetime by
+    ``_last_value`` for the last row only.
+    """
+    if vendor == "sqlite":
+        expression = Func(F(key), template="+%(expressions)s")
+    elif vendor == "postgresql" and _is_aware_datetime(options, key):
+        expression = Func(F(key), template=_PG_UTC_TEXT)
+    else:
+        expression = F(key)
     return ExpressionWrapper(expression, output_field=Field())
+
+
+def _last_value(options: ResourceOptions, key: str, value: Any) -> Any:
+    """The last row's ordering value as ``values()`` gives it: the PostgreSQL UTC text of
+    ``_as_sent`` back to an aware datetime (other values are already converted)."""
+    if isinstance(value, str) and _is_aware_datetime(options, key):
+        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value
 
 
 def _shape(
