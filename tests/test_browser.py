@@ -87,9 +87,16 @@ def body_text(driver) -> str:
 
 
 def wait_for(predicate, timeout: float = 15.0):
+    """``predicate()``'s first truthy value; an element the page re-rendered meanwhile
+    (Swagger UI re-renders an operation as it expands) counts as "not yet"."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        value = predicate()
+        try:
+            value = predicate()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -232,33 +239,51 @@ def test_swagger_ui_session_write_sends_the_csrf_token(site, browser):
     if "Site administration" not in driver.title:
         admin_login(driver, site)
     driver.get(site + "/api/docs#/entity_vocabulary/entity_vocabulary_operation_create_0")
-    block = wait_for(
-        lambda: [
-            b
-            for b in driver.find_elements(By.CSS_SELECTOR, ".opblock-post")
-            if b.text.split("\n")[1:2] == ["/entity_vocabulary"]
-        ]
-    )[0]
-    if not block.find_elements(By.CSS_SELECTOR, ".try-out__btn"):
-        block.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
-    wait_for(lambda: block.find_elements(By.CSS_SELECTOR, ".try-out__btn"))[0].click()
-    editor = wait_for(lambda: block.find_elements(By.CSS_SELECTOR, "textarea.body-param__text"))
-    editor[0].send_keys(Keys.CONTROL, "a")
-    editor[0].send_keys(Keys.DELETE)
-    editor[0].send_keys('{"name": "From Swagger", "machine_name": "from_swagger"}')
+
+    def block():
+        """The POST /entity_vocabulary operation, found afresh (Swagger UI re-renders it)."""
+        for candidate in driver.find_elements(By.CSS_SELECTOR, ".opblock-post"):
+            if candidate.text.split("\n")[1:2] == ["/entity_vocabulary"]:
+                return candidate
+        return None
+
+    def click(selector: str) -> bool:
+        found = block().find_elements(By.CSS_SELECTOR, selector)
+        if found:
+            found[0].click()
+        return bool(found)
+
+    wait_for(block)
+    if not block().find_elements(By.CSS_SELECTOR, ".try-out__btn"):
+        wait_for(lambda: click(".opblock-summary"))
+    wait_for(lambda: click(".try-out__btn"))
+    body = '{"name": "From Swagger", "machine_name": "from_swagger"}'
+
+    def type_body() -> bool:
+        editor = block().find_elements(By.CSS_SELECTOR, "textarea.body-param__text")
+        if not editor:
+            return False
+        editor[0].send_keys(Keys.CONTROL, "a")
+        editor[0].send_keys(Keys.DELETE)
+        editor[0].send_keys(body)
+        return editor[0].get_attribute("value") == body
+
+    wait_for(type_body)
     shot(driver, "10-swagger-session-write")
-    block.find_element(By.CSS_SELECTOR, ".execute").click()
+    wait_for(lambda: click(".execute"))
     status = wait_for(
         lambda: [
             cell.text
-            for cell in block.find_elements(
+            for cell in block().find_elements(
                 By.CSS_SELECTOR, ".live-responses-table .response-col_status"
             )
             if cell.text.strip()
         ]
     )
     shot(driver, "11-swagger-session-write-done")
-    response_text = block.find_element(By.CSS_SELECTOR, ".live-responses-table").text
+    response_text = wait_for(
+        lambda: block().find_element(By.CSS_SELECTOR, ".live-responses-table").text
+    )
     assert status[-1].strip()[:3] in ("200", "201"), response_text
     driver.get(site + "/api/entity_vocabulary.json?parameters[machine_name]=from_swagger")
     rows = json.loads(driver.find_element(By.TAG_NAME, "pre").text)
